@@ -1,0 +1,1 @@
+"""atomik-tasks: ATOMiK delta-module schemas to verified SDKs and hardware, as a doit build."""

@@ -1,0 +1,46 @@
+"""File writes that never leave a half-written file where a finished one is expected."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def write_if_changed(path: Path, content: str | bytes) -> bool:
+    """Write atomically (temp file in the same folder, then rename) unless the content is already there.
+
+    Leaving an unchanged file alone keeps its mtime, so doit's checker does not even hash it.
+    Returns True when the file was written.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def dump_json(data: Any) -> str:
+    """Canonical JSON text: same data, same bytes (hashes and diffs depend on it)."""
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_json(path: Path, data: Any) -> bool:
+    return write_if_changed(path, dump_json(data))
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text("utf-8"))

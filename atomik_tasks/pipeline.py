@@ -1,0 +1,169 @@
+"""The stages of the build as plain functions: each reads files, writes files, and returns.
+
+doit calls these as python-actions (tasks.py wires them); tests call them directly.
+Every write goes through fsio.write_if_changed, so an unchanged output keeps its
+mtime and its hash, and downstream tasks stay up to date.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import targets
+from .diagnostics import Diagnostic, errors
+from .fsio import read_json, write_if_changed, write_json
+from .jsonsource import SourceError, read_schema_file
+from .model import ident, normalize
+from .paths import Layout
+from .targets.base import names
+from .validation import identity, identity_key, validate
+
+_STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def display_path(layout: Layout, path: Path) -> str:
+    try:
+        return str(path.relative_to(layout.root))
+    except ValueError:
+        return str(path)
+
+
+# ---- stage 0: identities across all schemas --------------------------------
+def identities(layout: Layout) -> dict[str, str]:
+    """{stem: identity key} of every schema file whose catalogue can be read (others are skipped)."""
+    out = {}
+    for path in layout.schema_files():
+        try:
+            doc = read_schema_file(path).doc
+        except SourceError:
+            continue
+        ident_ = identity(doc)
+        if ident_:
+            out[path.stem] = identity_key(ident_)
+    return out
+
+
+def write_catalogue(layout: Layout) -> None:
+    """One small file per schema listing the other schema files that share its identity."""
+    keys = identities(layout)
+    stems = [p.stem for p in layout.schema_files()]
+    for stem in stems:
+        clashes = sorted(
+            display_path(layout, layout.schemas / f"{other}.json")
+            for other, key in keys.items()
+            if other != stem and key == keys.get(stem)
+        )
+        write_json(layout.clash(stem), clashes)
+    for stale in layout.catalogue_dir.glob("*.json"):
+        if stale.stem not in stems:
+            stale.unlink()
+
+
+# ---- stage 1: validate and normalize one schema ---------------------------
+def check_schema(path: Path, display: str, clashes: list[str]) -> tuple[list[Diagnostic], dict[str, Any] | None]:
+    """Diagnostics and, when there is no error, the normalized model. Pure apart from reading path."""
+    diags: list[Diagnostic] = []
+    if not _STEM.fullmatch(path.stem):
+        diags.append(
+            Diagnostic(display, "(root)", 0, "file-name", "schema file names may hold only letters, digits, . _ -")
+        )
+    try:
+        src = read_schema_file(path, display)
+    except SourceError as exc:
+        return diags + exc.diagnostics, None
+    diags += validate(src, clashes)
+    if errors(diags):
+        return diags, None
+    return diags, normalize(src.doc, path.stem)
+
+
+def build_model(layout: Layout, stem: str) -> None:
+    """Write the result, identity, model and every target's view of one schema (never raises on bad input).
+
+    An invalid schema gets its result file (read by the validate task) and loses its
+    model and views, so nothing downstream can build from a stale copy.
+    """
+    path = layout.schemas / f"{stem}.json"
+    clash_file = layout.clash(stem)
+    clashes = read_json(clash_file) if clash_file.exists() else []
+    diags, model = check_schema(path, display_path(layout, path), clashes)
+    write_json(layout.result(stem), {"valid": model is not None, "diagnostics": [d.to_dict() for d in diags]})
+    outputs = [layout.model(stem)] + [layout.view(t, stem) for t in targets.all_targets()]
+    if model is None:
+        write_json(layout.ident(stem), {"stem": stem, "valid": False})
+        for out in outputs:
+            out.unlink(missing_ok=True)
+        return
+    write_json(layout.ident(stem), {**ident(model), "valid": True})
+    write_json(layout.model(stem), model)
+    for name, target in targets.all_targets().items():
+        write_json(layout.view(name, stem), target.view(model))
+
+
+def report_result(layout: Layout, stem: str) -> bool:
+    """Print the diagnostics of one schema; False (a failed doit task) when any is an error."""
+    result = read_json(layout.result(stem))
+    diags = [Diagnostic.from_dict(d) for d in result["diagnostics"]]
+    for d in diags:
+        print(d.format(), file=sys.stderr if d.severity == "error" else sys.stdout)
+    bad = errors(diags)
+    if bad:
+        print(f"{display_path(layout, layout.schemas / (stem + '.json'))}: {len(bad)} error(s)", file=sys.stderr)
+    return not bad
+
+
+# ---- stage 2: generate one target for one schema --------------------------
+def _write_tree(root: Path, files: dict[str, str], manifest: Path) -> None:
+    """Write files under root, then remove what the previous manifest listed and this one does not."""
+    old = set(read_json(manifest)) if manifest.exists() else set()
+    for rel, content in files.items():
+        write_if_changed(root / rel, content)
+    for rel in sorted(old - set(files)):
+        (root / rel).unlink(missing_ok=True)
+    write_json(manifest, sorted(files))
+
+
+def generate(layout: Layout, target_name: str, stem: str) -> None:
+    target = targets.get(target_name)
+    view = read_json(layout.view(target_name, stem))
+    files = target.render_schema(view, layout.templates)
+    _write_tree(layout.sdk(target_name), files, layout.manifest(target_name, stem))
+
+
+def valid_idents(layout: Layout) -> list[dict[str, Any]]:
+    out = []
+    for path in layout.schema_files():
+        ident_file = layout.ident(path.stem)
+        if ident_file.exists():
+            data = read_json(ident_file)
+            if data.get("valid"):
+                out.append({k: v for k, v in data.items() if k != "valid"})
+    return out
+
+
+def generate_package(layout: Layout, target_name: str) -> None:
+    """Index files that wire every valid schema into one package; schemas that left are unwired and removed."""
+    target = targets.get(target_name)
+    files = target.render_package(valid_idents(layout), layout.templates)
+    _write_tree(layout.sdk(target_name), files, layout.manifest(target_name, "_package"))
+    present = {p.stem for p in layout.schema_files()}
+    for manifest in layout.manifest(target_name, "x").parent.glob("*.json"):
+        if manifest.stem != "_package" and manifest.stem not in present:
+            for rel in read_json(manifest):
+                (layout.sdk(target_name) / rel).unlink(missing_ok=True)
+            manifest.unlink()
+
+
+def schema_output_paths(layout: Layout, target_name: str, stem: str) -> list[Path]:
+    """Files one generate task writes, known from the last identity file (empty before the first run)."""
+    ident_file = layout.ident(stem)
+    if not ident_file.exists():
+        return []
+    data = read_json(ident_file)
+    if not data.get("valid"):
+        return []
+    outputs = targets.get(target_name).schema_outputs(names(data))
+    return [layout.sdk(target_name) / rel for rel in outputs]

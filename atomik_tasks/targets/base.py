@@ -1,0 +1,129 @@
+"""What a target language plugin provides.
+
+A plugin is one module in atomik_tasks/targets/ defining TARGET, plus the
+folder templates/<name>/. Nothing else in the package names a language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .. import naming
+
+
+class Target:
+    name: str = ""
+    #: Whether this target's view carries catalogue.description (it costs a regeneration on every edit).
+    reads_description: bool = False
+    #: Whether this target's view carries the hardware section.
+    reads_hardware: bool = False
+
+    # ---- stage 1: view -------------------------------------------------
+    def view(self, model: dict[str, Any]) -> dict[str, Any]:
+        """Only the keys of the model this target reads: its hash decides whether it regenerates."""
+        ident = model["identity"]
+        view = {
+            "stem": model["stem"],
+            "identity": {k: ident[k] for k in ("vertical", "field", "object", "version", "author", "license")},
+            "fields": [{k: f[k] for k in ("name", "width", "default")} for f in model["fields"]],
+            "reconstruct": model["operations"]["reconstruct"]["enabled"],
+            "history_depth": model["operations"]["rollback"]["history_depth"],
+        }
+        if self.reads_description:
+            view["identity"]["description"] = ident["description"]
+        if self.reads_hardware:
+            view["hardware"] = model["hardware"]
+            view["target_frequency_mhz"] = model["constraints"]["target_frequency_mhz"]
+        return view
+
+    # ---- stage 2: render -----------------------------------------------
+    def filters(self) -> dict[str, Callable]:
+        """Jinja filters for escaping schema text in this language."""
+        return {}
+
+    def context(self, view: dict[str, Any]) -> dict[str, Any]:
+        """Names derived from a view, shared by every template of the target."""
+        ident = view["identity"]
+        fields = [
+            {
+                **f,
+                "snake": f["name"],
+                "camel": naming.camel(f["name"]),
+                "pascal": naming.pascal(f["name"]),
+                "upper": f["name"].upper(),
+                "max": (1 << f["width"]) - 1,
+                "limbs": (f["width"] + 63) // 64,
+                "index": i,
+            }
+            for i, f in enumerate(view["fields"])
+        ]
+        return {
+            **view,
+            **names(ident),
+            "fields": fields,
+            "ident": ident,
+            "rollback": view["history_depth"] > 0,
+            "max_width": max(f["width"] for f in fields),
+            "max_limbs": max(f["limbs"] for f in fields),
+        }
+
+    def schema_outputs(self, names: dict[str, str]) -> dict[str, str]:
+        """{output path relative to build/sdk/<name>/: template name} for one schema.
+
+        names: the result of names(identity); output paths depend on identity alone.
+        """
+        raise NotImplementedError
+
+    def package_outputs(self, idents: list[dict[str, Any]]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """{output path: (template, context)} for files that wire all schemas together."""
+        return {}
+
+    # ---- helpers ---------------------------------------------------------
+    def environment(self, templates_root: Path) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates_root / self.name),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,
+        )
+        env.filters.update(self.filters())
+        return env
+
+    def render_schema(self, view: dict[str, Any], templates_root: Path) -> dict[str, str]:
+        """Pure: a view and the templates in, file contents out."""
+        env = self.environment(templates_root)
+        ctx = self.context(view)
+        return {path: env.get_template(tpl).render(ctx) for path, tpl in self.schema_outputs(ctx).items()}
+
+    def render_package(self, idents: list[dict[str, Any]], templates_root: Path) -> dict[str, str]:
+        env = self.environment(templates_root)
+        return {path: env.get_template(tpl).render(ctx) for path, (tpl, ctx) in self.package_outputs(idents).items()}
+
+
+def grouped(idents: list[dict[str, Any]]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """identities as {vertical: {field: [ident, ...]}}, sorted, with snake names added."""
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for i in sorted(idents, key=lambda i: (i["vertical"], i["field"], i["object"])):
+        entry = {**i, **names(i)}
+        out.setdefault(i["vertical"], {}).setdefault(i["field"], []).append(entry)
+    return out
+
+
+def names(identity: dict[str, Any]) -> dict[str, str]:
+    """Names every target derives from (vertical, field, object)."""
+    v, f, o = (naming.snake(identity[k]) for k in ("vertical", "field", "object"))
+    return {
+        "vertical": identity["vertical"],
+        "field": identity["field"],
+        "object": identity["object"],
+        "v_snake": v,
+        "f_snake": f,
+        "module": o,
+        "key": f"{v}_{f}_{o}",
+    }

@@ -1,0 +1,13 @@
+"""doit entry point: configuration plus task creators from atomik_tasks. Run `doit list` to see them."""
+
+from pathlib import Path
+
+from atomik_tasks.paths import Layout
+from atomik_tasks.tasks import doit_config, pipeline_tasks
+
+LAYOUT = Layout(Path(__file__).resolve().parent)
+DOIT_CONFIG = doit_config(LAYOUT)
+
+
+def task_atomik():
+    yield from pipeline_tasks(LAYOUT)
