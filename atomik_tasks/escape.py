@@ -49,9 +49,26 @@ def block_comment_lines(text: str) -> list[str]:
     return [line.replace("*/", "*\\/").replace("/*", "/\\*") for line in comment_lines(text)]
 
 
+_PY_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def python_str(text: str) -> str:
-    """A Python string literal (JSON's escapes are a subset of Python's)."""
-    return json.dumps(text, ensure_ascii=True)
+    """A double-quoted ASCII Python literal (json.dumps would write astral characters as surrogate pairs,
+    which Python reads as two lone surrogates)."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in _PY_ESCAPES:
+            out.append(_PY_ESCAPES[ch])
+        elif 0x20 <= code < 0x7F:
+            out.append(ch)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
 
 
 def js_str(text: str) -> str:

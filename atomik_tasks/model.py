@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import naming
+
 DEFAULT_TARGET_MHZ = 94.5
 
 
@@ -79,3 +81,17 @@ def ident(model: dict[str, Any]) -> dict[str, str]:
     """The part of a model that package index files read: who the schema is, nothing else."""
     i = model["identity"]
     return {"stem": model["stem"], "vertical": i["vertical"], "field": i["field"], "object": i["object"]}
+
+
+def identity(doc: Any) -> tuple[str, str, str] | None:
+    """(vertical, field, object) when all three are strings, else None."""
+    cat = doc.get("catalogue") if isinstance(doc, dict) else None
+    if not isinstance(cat, dict):
+        return None
+    parts = tuple(cat.get(k) for k in ("vertical", "field", "object"))
+    return parts if all(isinstance(p, str) for p in parts) else None  # type: ignore[return-value]
+
+
+def identity_key(ident: tuple[str, str, str]) -> str:
+    """The flat name every target derives from an identity; two schemas must not share it."""
+    return "_".join(naming.snake(p) for p in ident)

@@ -7,6 +7,8 @@ mtime and its hash, and downstream tasks stay up to date.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -16,10 +18,9 @@ from . import targets
 from .diagnostics import Diagnostic, errors
 from .fsio import read_json, write_if_changed, write_json
 from .jsonsource import SourceError, read_schema_file
-from .model import ident, normalize
+from .model import ident, identity, identity_key, normalize
 from .paths import Layout
 from .targets.base import names
-from .validation import identity, identity_key, validate
 
 _STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
@@ -74,6 +75,8 @@ def check_schema(path: Path, display: str, clashes: list[str]) -> tuple[list[Dia
         src = read_schema_file(path, display)
     except SourceError as exc:
         return diags + exc.diagnostics, None
+    from .validation import validate  # jsonschema is slow to import; only validation needs it
+
     diags += validate(src, clashes)
     if errors(diags):
         return diags, None
@@ -155,6 +158,25 @@ def generate_package(layout: Layout, target_name: str) -> None:
             for rel in read_json(manifest):
                 (layout.sdk(target_name) / rel).unlink(missing_ok=True)
             manifest.unlink()
+
+
+def clean_manifest(layout: Layout, target_name: str, stem: str) -> None:
+    """`doit clean` for a generate or package task: remove the files its manifest lists, then the manifest."""
+    manifest = layout.manifest(target_name, stem)
+    if manifest.exists():
+        for rel in read_json(manifest):
+            (layout.sdk(target_name) / rel).unlink(missing_ok=True)
+        manifest.unlink()
+
+
+def write_fingerprint(out: str, files: list[str], root: str) -> None:
+    """One line per input file: its sha256 and its path (relative to root when inside it)."""
+    lines = []
+    for name in files:
+        digest = hashlib.sha256(Path(name).read_bytes()).hexdigest()
+        rel = os.path.relpath(name, root) if name.startswith(root + os.sep) else name
+        lines.append(f"{digest}  {rel}")
+    write_if_changed(Path(out), "\n".join(lines) + "\n")
 
 
 def schema_output_paths(layout: Layout, target_name: str, stem: str) -> list[Path]:

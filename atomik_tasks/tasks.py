@@ -1,100 +1,167 @@
-"""doit task creators. dodo.py imports these; each returns plain task dicts wired to pipeline functions."""
+"""doit task creators. dodo.py imports these; each returns plain task dicts wired to pipeline functions.
+
+Task creation runs on every `doit` call, so it stays cheap: string paths, one small read per schema,
+and each generate task depends on one fingerprint file instead of every template and code file.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from . import pipeline, targets
 from .paths import PACKAGE_DIR, Layout
 
+_PKG = str(PACKAGE_DIR)
 # Code whose change must re-run a stage (besides its data inputs).
 _MODEL_CODE = [
-    PACKAGE_DIR / name
+    os.path.join(_PKG, name)
     for name in ("jsonsource.py", "validation.py", "model.py", "naming.py", "diagnostics.py", "spec/atomik-schema.json")
 ]
-_RENDER_CODE = [PACKAGE_DIR / name for name in ("targets/base.py", "escape.py", "naming.py")]
+_RENDER_CODE = [os.path.join(_PKG, name) for name in ("targets/base.py", "escape.py", "naming.py")]
 
 
-def _files(paths: list[Path]) -> list[str]:
-    return [str(p) for p in paths]
+def group(basename: str, name: str | None, doc: str, task_dep: list[str] | None = None) -> dict[str, Any]:
+    """A task that only runs others. uptodate=True: doit would otherwise count it as executed on every run."""
+    task = {"basename": basename, "name": name, "doc": doc, "actions": None, "uptodate": [True]}
+    if task_dep is not None:
+        task["task_dep"] = task_dep
+    return task
 
 
-def _templates(layout: Layout, target: str) -> list[Path]:
-    return sorted(p for p in (layout.templates / target).rglob("*") if p.is_file())
+class _Paths:
+    """String paths of one project (pathlib is measurably slow when building thousands of task dicts)."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self.root = str(layout.root)
+        self.build = str(layout.build)
+        self.stems = [p.stem for p in layout.schema_files()]
+        self.targets = list(targets.all_targets())
+
+    def schema(self, stem: str) -> str:
+        return f"{self.root}/schemas/{stem}.json"
+
+    def model(self, stem: str, kind: str) -> str:
+        return f"{self.build}/model/{stem}.{kind}.json"
+
+    def view(self, target: str, stem: str) -> str:
+        return f"{self.build}/views/{target}/{stem}.json"
+
+    def clash(self, stem: str) -> str:
+        return f"{self.build}/catalogue/{stem}.json"
+
+    def manifest(self, target: str, stem: str) -> str:
+        return f"{self.build}/manifests/{target}/{stem}.json"
+
+    def fingerprint(self, name: str) -> str:
+        return f"{self.build}/fingerprints/{name}.txt"
+
+    def ident(self, stem: str) -> dict[str, Any] | None:
+        try:
+            with open(self.model(stem, "ident"), encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            return None
+        return data if data.get("valid") else None
 
 
-def catalogue_task(layout: Layout) -> dict[str, Any]:
-    schema_files = layout.schema_files()
+def fingerprint_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
+    """fingerprint:model and fingerprint:<lang>: one file that changes when any code or template of a stage does."""
+    plugin_code = [targets.module_file(t) for t in targets.all_targets().values()]
+    inputs = {"model": _MODEL_CODE + plugin_code}
+    for name, target in targets.all_targets().items():
+        tpl_dir = os.path.join(str(p.layout.templates), name)
+        templates = sorted(
+            os.path.join(d, f) for d, _, files in os.walk(tpl_dir) for f in files if not f.startswith(".")
+        )
+        inputs[name] = [*_RENDER_CODE, targets.module_file(target), *templates]
+    for name, files in inputs.items():
+        yield {
+            "basename": "fingerprint",
+            "name": name,
+            "doc": f"hash of the code and templates {name} output depends on",
+            "actions": [(pipeline.write_fingerprint, [p.fingerprint(name), files, p.root])],
+            "file_dep": files,
+            "targets": [p.fingerprint(name)],
+            "clean": True,
+        }
+
+
+def catalogue_task(p: _Paths) -> dict[str, Any]:
     return {
         "basename": "catalogue",
         "doc": "check that no two schemas share (vertical, field, object)",
-        "actions": [(pipeline.write_catalogue, [layout])],
-        "file_dep": _files(schema_files) + _files(_MODEL_CODE),
-        "targets": _files([layout.clash(p.stem) for p in schema_files]),
+        "actions": [(pipeline.write_catalogue, [p.layout])],
+        "file_dep": [p.schema(s) for s in p.stems] + [p.fingerprint("model")],
+        "targets": [p.clash(s) for s in p.stems],
         "clean": True,
     }
 
 
-def model_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
+def model_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
     """normalize:<schema> writes result, identity, model and views; validate:<schema> reports and fails."""
-    plugin_code = [Path(targets.module_file(t)) for t in targets.all_targets().values()]
-    for path in layout.schema_files():
-        stem = path.stem
-        views = [layout.view(t, stem) for t in targets.all_targets()]
+    for stem in p.stems:
         yield {
             "basename": "normalize",
             "name": stem,
-            "doc": f"validate {path.name} and cut one view per target (never fails; see validate:{stem})",
-            "actions": [(pipeline.build_model, [layout, stem])],
-            "file_dep": _files([path, layout.clash(stem), *_MODEL_CODE, *plugin_code]),
-            "targets": _files([layout.result(stem), layout.ident(stem), layout.model(stem), *views]),
+            "doc": f"validate {stem}.json and cut one view per target (never fails; see validate:{stem})",
+            "actions": [(pipeline.build_model, [p.layout, stem])],
+            "file_dep": [p.schema(stem), p.clash(stem), p.fingerprint("model")],
+            "targets": [
+                p.model(stem, "result"),
+                p.model(stem, "ident"),
+                p.model(stem, "model"),
+                *(p.view(t, stem) for t in p.targets),
+            ],
             "clean": True,
         }
         yield {
             "basename": "validate",
             "name": stem,
-            "doc": f"report the diagnostics of {path.name}; fails on any error",
-            "actions": [(pipeline.report_result, [layout, stem])],
-            "file_dep": _files([layout.result(stem)]),
+            "doc": f"report the diagnostics of {stem}.json; fails on any error",
+            "actions": [(pipeline.report_result, [p.layout, stem])],
+            "file_dep": [p.model(stem, "result")],
             "verbosity": 2,
         }
 
 
-def generate_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
+def generate_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
     """generate:<lang>:<schema>, the package index package:<lang>, and the group generate:<lang>."""
-    stems = [p.stem for p in layout.schema_files()]
+    idents = {stem: p.ident(stem) for stem in p.stems}
     for name, target in targets.all_targets().items():
-        code = [*_RENDER_CODE, Path(targets.module_file(target)), *_templates(layout, name)]
-        for stem in stems:
-            outputs = pipeline.schema_output_paths(layout, name, stem)
+        sdk = str(p.layout.sdk(name))
+        for stem in p.stems:
+            ident = idents[stem]
+            # Output paths depend on identity only; known once a schema has been normalized.
+            outputs = [f"{sdk}/{rel}" for rel in target.schema_outputs(targets.names(ident))] if ident else []
             yield {
                 "basename": "generate",
                 "name": f"{name}:{stem}",
                 "doc": f"{name} SDK code for {stem}",
-                "actions": [(pipeline.generate, [layout, name, stem])],
-                "file_dep": _files([layout.view(name, stem), *code]),
+                "actions": [(pipeline.generate, [p.layout, name, stem])],
+                "file_dep": [p.view(name, stem), p.fingerprint(name)],
                 "task_dep": [f"validate:{stem}"],
-                "targets": _files([layout.manifest(name, stem), *outputs]),
-                "clean": True,
+                "targets": [p.manifest(name, stem), *outputs],
+                "clean": [(pipeline.clean_manifest, [p.layout, name, stem])],
             }
         yield {
             "basename": "package",
             "name": name,
             "doc": f"{name} package index files wiring every valid schema",
-            "actions": [(pipeline.generate_package, [layout, name])],
-            "file_dep": _files([*(layout.ident(s) for s in stems), *code]),
-            "targets": _files([layout.manifest(name, "_package")]),
-            "clean": True,
+            "actions": [(pipeline.generate_package, [p.layout, name])],
+            "file_dep": [p.model(s, "ident") for s in p.stems] + [p.fingerprint(name)],
+            "targets": [p.manifest(name, "_package")],
+            "clean": [(pipeline.clean_manifest, [p.layout, name, "_package"])],
         }
-        yield {
-            "basename": "generate",
-            "name": name,
-            "doc": f"the whole {name} SDK under build/sdk/{name}/",
-            "actions": None,
-            "task_dep": [f"generate:{name}:{stem}" for stem in stems] + [f"package:{name}"],
-        }
+        yield group(
+            "generate",
+            name,
+            f"the whole {name} SDK under build/sdk/{name}/",
+            [f"generate:{name}:{stem}" for stem in p.stems] + [f"package:{name}"],
+        )
 
 
 def doit_config(layout: Layout) -> dict[str, Any]:
@@ -104,10 +171,26 @@ def doit_config(layout: Layout) -> dict[str, Any]:
         "backend": "sqlite3",
         "dep_file": str(layout.build / "doit.sqlite3"),
         "check_file_uptodate": "md5",
+        # `doit clean` removes what every task wrote (group sub-tasks too) and forgets their state.
+        "cleandep": True,
+        "cleanforget": True,
     }
 
 
+_GROUPS = {
+    "fingerprint": "hash the code and templates each stage depends on",
+    "normalize": "validate each schema and write its model and target views",
+    "validate": "report schema diagnostics; fails on any error",
+    "generate": "generate every SDK (generate:<lang> for one language, generate:<lang>:<schema> for one file)",
+    "package": "write each SDK's package index files",
+}
+
+
 def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
-    yield catalogue_task(layout)
-    yield from model_tasks(layout)
-    yield from generate_tasks(layout)
+    p = _Paths(layout)
+    for basename, doc in _GROUPS.items():
+        yield group(basename, None, doc)
+    yield from fingerprint_tasks(p)
+    yield catalogue_task(p)
+    yield from model_tasks(p)
+    yield from generate_tasks(p)

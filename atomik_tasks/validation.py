@@ -16,6 +16,7 @@ import jsonschema
 from . import naming
 from .diagnostics import Diagnostic, json_path
 from .jsonsource import Located
+from .model import identity, identity_key
 from .paths import PACKAGE_DIR
 
 SPEC_RESOURCE = "spec/atomik-schema.json"
@@ -187,17 +188,6 @@ def _strings(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _strings(item, (*path, i))
-
-
-def identity(doc: Any) -> tuple[str, str, str] | None:
-    """(vertical, field, object) when all three are strings, else None."""
-    parts = tuple(_get(doc, "catalogue", k) for k in ("vertical", "field", "object"))
-    return parts if all(isinstance(p, str) for p in parts) else None  # type: ignore[return-value]
-
-
-def identity_key(ident: tuple[str, str, str]) -> str:
-    """The flat name every target derives from an identity; two schemas must not share it."""
-    return "_".join(naming.snake(p) for p in ident)
 
 
 def validate(src: Located, clashes: list[str] | None = None) -> list[Diagnostic]:

@@ -6,7 +6,9 @@ import functools
 import importlib
 import pkgutil
 
-from .base import Target
+from .base import Target, names
+
+__all__ = ["Target", "all_targets", "get", "module_file", "names"]
 
 
 @functools.cache

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jinja2
+from .. import escape, naming
 
-from .. import naming
+_ENVIRONMENTS: dict[tuple[str, str], Any] = {}
 
 
 class Target:
@@ -41,9 +41,17 @@ class Target:
         return view
 
     # ---- stage 2: render -----------------------------------------------
+    def comment_lines(self, text: str) -> list[str]:
+        """Schema text as lines that are safe after this language's comment marker."""
+        return escape.comment_lines(text)
+
     def filters(self) -> dict[str, Callable]:
-        """Jinja filters for escaping schema text in this language."""
+        """Jinja filters for escaping schema text in this language (besides `comment`)."""
         return {}
+
+    def comment(self, text: str, prefix: str) -> str:
+        """Filter `comment(prefix)`: every line of text behind prefix, no trailing blanks."""
+        return "\n".join((prefix + line).rstrip() for line in self.comment_lines(str(text)))
 
     def context(self, view: dict[str, Any]) -> dict[str, Any]:
         """Names derived from a view, shared by every template of the target."""
@@ -83,7 +91,17 @@ class Target:
         return {}
 
     # ---- helpers ---------------------------------------------------------
-    def environment(self, templates_root: Path) -> jinja2.Environment:
+    def environment(self, templates_root: Path) -> Any:
+        """The Jinja environment of this target, made once per process (it caches compiled templates)."""
+        key = (self.name, str(templates_root))
+        env = _ENVIRONMENTS.get(key)
+        if env is None:
+            env = _ENVIRONMENTS[key] = self._new_environment(templates_root)
+        return env
+
+    def _new_environment(self, templates_root: Path) -> Any:
+        import jinja2  # only when rendering: keeps `doit` start-up light
+
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates_root / self.name),
             undefined=jinja2.StrictUndefined,
@@ -92,6 +110,7 @@ class Target:
             lstrip_blocks=True,
             autoescape=False,
         )
+        env.filters["comment"] = self.comment
         env.filters.update(self.filters())
         return env
 

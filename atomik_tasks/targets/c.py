@@ -11,8 +11,11 @@ _NATIVE = {8: "uint8_t", 16: "uint16_t", 32: "uint32_t", 64: "uint64_t"}
 class CTarget(Target):
     name = "c"
 
+    def comment_lines(self, text):
+        return escape.c_comment_lines(text)
+
     def filters(self):
-        return {"comment": escape.c_comment_lines, "cstr": escape.c_str, "ctype": _NATIVE.get}
+        return {"cstr": escape.c_str, "ctype": _NATIVE.get}
 
     def context(self, view):
         ctx = super().context(view)

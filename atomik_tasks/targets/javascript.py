@@ -10,8 +10,11 @@ class JavaScriptTarget(Target):
     name = "javascript"
     reads_description = True
 
+    def comment_lines(self, text):
+        return escape.block_comment_lines(text)
+
     def filters(self):
-        return {"comment": escape.block_comment_lines, "jsstr": escape.js_str}
+        return {"jsstr": escape.js_str}
 
     def schema_outputs(self, names):
         return {f"src/{names['v_snake']}/{names['f_snake']}/{names['module']}.js": "module.js.j2"}

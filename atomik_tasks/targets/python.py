@@ -11,7 +11,7 @@ class PythonTarget(Target):
     reads_description = True
 
     def filters(self):
-        return {"comment": escape.comment_lines, "pystr": escape.python_str}
+        return {"pystr": escape.python_str}
 
     def schema_outputs(self, names: dict[str, str]) -> dict[str, str]:
         return {f"atomik/{names['vertical']}/{names['field']}/{names['module']}.py": "module.py.j2"}

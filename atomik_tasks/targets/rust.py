@@ -12,7 +12,7 @@ class RustTarget(Target):
     name = "rust"
 
     def filters(self):
-        return {"comment": escape.comment_lines, "rstr": escape.rust_str, "rtype": _NATIVE.__getitem__}
+        return {"rstr": escape.rust_str, "rtype": _NATIVE.__getitem__}
 
     def context(self, view):
         ctx = super().context(view)

@@ -16,8 +16,11 @@ class VerilogTarget(Target):
     name = "verilog"
     reads_hardware = True
 
+    def comment_lines(self, text):
+        return _vcomment(text)
+
     def filters(self):
-        return {"comment": _vcomment, "vstr": escape.verilog_str, "tojson": lambda v: json.dumps(v, sort_keys=True)}
+        return {"vstr": escape.verilog_str, "tojson": lambda v: json.dumps(v, sort_keys=True)}
 
     def context(self, view):
         ctx = super().context(view)

@@ -1,0 +1,35 @@
+# make       set up (venv, Python packages, Debian tools) and build everything with doit
+# make test  set up the same way and run the lint and the test suite
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PATH := $(BIN):$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: all setup tools test lint bench clean
+
+all: setup
+	doit
+
+setup: $(STAMP) tools
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+tools: $(STAMP)
+	python -m atomik_tasks.toolchain --install
+
+lint: setup
+	ruff check .
+	ruff format --check .
+
+test: lint
+	pytest
+
+bench: setup
+	python bench/bench_core.py
+
+clean:
+	rm -rf build

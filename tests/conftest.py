@@ -1,0 +1,117 @@
+"""Shared fixtures: a throw-away copy of the project, and a doit runner that reports what executed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMAS = sorted((ROOT / "schemas").glob("*.json"))
+
+
+@dataclass
+class DoitRun:
+    returncode: int
+    tasks: dict[str, dict] = field(default_factory=dict)
+    stdout: str = ""
+    stderr: str = ""
+
+    @property
+    def executed(self) -> set[str]:
+        """Tasks that ran, whether they succeeded or failed."""
+        return {n for n, t in self.tasks.items() if t["result"] != "up-to-date"}
+
+    def result(self, name: str) -> str:
+        return self.tasks[name]["result"]
+
+
+class Project:
+    """A copy of dodo.py, schemas/ and templates/ in a temp dir; the code comes from the installed package."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def doit(self, *args: str) -> DoitRun:
+        proc = subprocess.run(
+            [sys.executable, "-m", "doit", "-r", "json", *args],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        try:
+            data = json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            raise AssertionError(f"doit printed no JSON report:\n{proc.stdout}\n{proc.stderr}") from None
+        tasks = {t["name"]: t for t in data["tasks"]}
+        return DoitRun(proc.returncode, tasks, data.get("out", ""), data.get("err", "") + proc.stderr)
+
+    def schema(self, stem: str) -> Path:
+        return self.root / "schemas" / f"{stem}.json"
+
+    def read_schema(self, stem: str) -> dict:
+        return json.loads(self.schema(stem).read_text())
+
+    def write_schema(self, stem: str, doc: dict | str) -> None:
+        text = doc if isinstance(doc, str) else json.dumps(doc, indent=2)
+        self.schema(stem).write_text(text)
+
+    def edit_schema(self, stem: str, edit) -> None:
+        doc = self.read_schema(stem)
+        edit(doc)
+        self.write_schema(stem, doc)
+
+    @property
+    def sdk(self) -> Path:
+        return self.root / "build" / "sdk"
+
+
+def make_project(dest: Path, schemas: list[Path] | None = None) -> Project:
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "dodo.py", dest / "dodo.py")
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    (dest / "schemas").mkdir()
+    for path in SCHEMAS if schemas is None else schemas:
+        shutil.copy(path, dest / "schemas" / path.name)
+    return Project(dest)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return make_project(tmp_path / "proj")
+
+
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory) -> Project:
+    """The shipped schemas, built once per test module (read-only for its tests)."""
+    proj = make_project(tmp_path_factory.mktemp("built") / "proj")
+    run = proj.doit()
+    assert run.returncode == 0, run.stderr
+    return proj
+
+
+def minimal_schema(**over) -> dict:
+    """A small valid schema; keyword arguments replace top-level sections."""
+    doc = {
+        "catalogue": {
+            "vertical": "Compute",
+            "field": "Test",
+            "object": "Minimal",
+            "version": "1.0.0",
+            "author": "atomik-tasks tests",
+            "license": "MIT",
+            "description": "A minimal schema used by the tests.",
+        },
+        "schema": {
+            "delta_fields": {"value": {"type": "delta_stream", "width": 32}},
+            "operations": {"accumulate": {"enabled": True}},
+        },
+    }
+    doc.update(over)
+    return doc
