@@ -14,15 +14,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import targets
+from . import targets, vectors
 from .diagnostics import Diagnostic, errors
-from .fsio import read_json, write_if_changed, write_json
+from .fsio import read_json, sha256_text, write_if_changed, write_json
 from .jsonsource import SourceError, read_schema_file
 from .model import ident, identity, identity_key, normalize
 from .paths import Layout
 from .targets.base import names
 
 _STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+VECTORS_VIEW = "_vectors"  # views/_vectors/<stem>.json: what the shared test vectors depend on
 
 
 def display_path(layout: Layout, path: Path) -> str:
@@ -94,7 +95,9 @@ def build_model(layout: Layout, stem: str) -> None:
     clashes = read_json(clash_file) if clash_file.exists() else []
     diags, model = check_schema(path, display_path(layout, path), clashes)
     write_json(layout.result(stem), {"valid": model is not None, "diagnostics": [d.to_dict() for d in diags]})
-    outputs = [layout.model(stem)] + [layout.view(t, stem) for t in targets.all_targets()]
+    outputs = [layout.model(stem), layout.view(VECTORS_VIEW, stem)] + [
+        layout.view(t, stem) for t in targets.all_targets()
+    ]
     if model is None:
         write_json(layout.ident(stem), {"stem": stem, "valid": False})
         for out in outputs:
@@ -102,6 +105,7 @@ def build_model(layout: Layout, stem: str) -> None:
         return
     write_json(layout.ident(stem), {**ident(model), "valid": True})
     write_json(layout.model(stem), model)
+    write_json(layout.view(VECTORS_VIEW, stem), vectors.view(model))
     for name, target in targets.all_targets().items():
         write_json(layout.view(name, stem), target.view(model))
 
@@ -120,13 +124,17 @@ def report_result(layout: Layout, stem: str) -> bool:
 
 # ---- stage 2: generate one target for one schema --------------------------
 def _write_tree(root: Path, files: dict[str, str], manifest: Path) -> None:
-    """Write files under root, then remove what the previous manifest listed and this one does not."""
+    """Write files under root, then remove what the previous manifest listed and this one does not.
+
+    The manifest maps each file to its sha256, so a task that depends on the manifest re-runs exactly
+    when some generated content changed.
+    """
     old = set(read_json(manifest)) if manifest.exists() else set()
     for rel, content in files.items():
         write_if_changed(root / rel, content)
     for rel in sorted(old - set(files)):
         (root / rel).unlink(missing_ok=True)
-    write_json(manifest, sorted(files))
+    write_json(manifest, {rel: sha256_text(content) for rel, content in sorted(files.items())})
 
 
 def generate(layout: Layout, target_name: str, stem: str) -> None:
@@ -160,13 +168,21 @@ def generate_package(layout: Layout, target_name: str) -> None:
             manifest.unlink()
 
 
-def clean_manifest(layout: Layout, target_name: str, stem: str) -> None:
-    """`doit clean` for a generate or package task: remove the files its manifest lists, then the manifest."""
-    manifest = layout.manifest(target_name, stem)
+def remove_listed(manifest: Path, base: Path) -> None:
+    """`doit clean` for a task that keeps a manifest: remove the files it lists (relative to base), then it."""
     if manifest.exists():
         for rel in read_json(manifest):
-            (layout.sdk(target_name) / rel).unlink(missing_ok=True)
+            (base / rel).unlink(missing_ok=True)
         manifest.unlink()
+
+
+def write_vectors(layout: Layout, stem: str) -> None:
+    """build/vectors/<stem>.txt (software) and .hex (Verilog testbench) from the reference model."""
+    vview = read_json(layout.view(VECTORS_VIEW, stem))
+    ops = vectors.generate(vview)
+    out = layout.build / "vectors"
+    write_if_changed(out / f"{stem}.txt", vectors.to_text(ops))
+    write_if_changed(out / f"{stem}.hex", vectors.to_hex(ops, vview))
 
 
 def write_fingerprint(out: str, files: list[str], root: str) -> None:

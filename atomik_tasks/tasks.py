@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from . import pipeline, targets
+from . import pipeline, targets, verify
 from .paths import PACKAGE_DIR, Layout
 
 _PKG = str(PACKAGE_DIR)
@@ -40,6 +40,7 @@ class _Paths:
         self.build = str(layout.build)
         self.stems = [p.stem for p in layout.schema_files()]
         self.targets = list(targets.all_targets())
+        self._idents: dict[str, dict[str, Any] | None] = {}
 
     def schema(self, stem: str) -> str:
         return f"{self.root}/schemas/{stem}.json"
@@ -60,6 +61,12 @@ class _Paths:
         return f"{self.build}/fingerprints/{name}.txt"
 
     def ident(self, stem: str) -> dict[str, Any] | None:
+        """The identity file of a valid schema (read once per run), or None."""
+        if stem not in self._idents:
+            self._idents[stem] = self._read_ident(stem)
+        return self._idents[stem]
+
+    def _read_ident(self, stem: str) -> dict[str, Any] | None:
         try:
             with open(self.model(stem, "ident"), encoding="utf-8") as fh:
                 data = json.load(fh)
@@ -71,7 +78,11 @@ class _Paths:
 def fingerprint_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
     """fingerprint:model and fingerprint:<lang>: one file that changes when any code or template of a stage does."""
     plugin_code = [targets.module_file(t) for t in targets.all_targets().values()]
-    inputs = {"model": _MODEL_CODE + plugin_code}
+    inputs = {
+        "model": _MODEL_CODE + plugin_code,
+        "vectors": [os.path.join(_PKG, n) for n in ("vectors.py", "reference.py")],
+        "verify": [os.path.join(_PKG, n) for n in ("verify.py", "toolchain.py")],
+    }
     for name, target in targets.all_targets().items():
         tpl_dir = os.path.join(str(p.layout.templates), name)
         templates = sorted(
@@ -114,6 +125,7 @@ def model_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
                 p.model(stem, "result"),
                 p.model(stem, "ident"),
                 p.model(stem, "model"),
+                p.view(pipeline.VECTORS_VIEW, stem),
                 *(p.view(t, stem) for t in p.targets),
             ],
             "clean": True,
@@ -130,11 +142,10 @@ def model_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
 
 def generate_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
     """generate:<lang>:<schema>, the package index package:<lang>, and the group generate:<lang>."""
-    idents = {stem: p.ident(stem) for stem in p.stems}
     for name, target in targets.all_targets().items():
         sdk = str(p.layout.sdk(name))
         for stem in p.stems:
-            ident = idents[stem]
+            ident = p.ident(stem)
             # Output paths depend on identity only; known once a schema has been normalized.
             outputs = [f"{sdk}/{rel}" for rel in target.schema_outputs(targets.names(ident))] if ident else []
             yield {
@@ -145,7 +156,7 @@ def generate_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
                 "file_dep": [p.view(name, stem), p.fingerprint(name)],
                 "task_dep": [f"validate:{stem}"],
                 "targets": [p.manifest(name, stem), *outputs],
-                "clean": [(pipeline.clean_manifest, [p.layout, name, stem])],
+                "clean": [(pipeline.remove_listed, [p.layout.manifest(name, stem), p.layout.sdk(name)])],
             }
         yield {
             "basename": "package",
@@ -154,7 +165,7 @@ def generate_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
             "actions": [(pipeline.generate_package, [p.layout, name])],
             "file_dep": [p.model(s, "ident") for s in p.stems] + [p.fingerprint(name)],
             "targets": [p.manifest(name, "_package")],
-            "clean": [(pipeline.clean_manifest, [p.layout, name, "_package"])],
+            "clean": [(pipeline.remove_listed, [p.layout.manifest(name, "_package"), p.layout.sdk(name)])],
         }
         yield group(
             "generate",
@@ -162,6 +173,62 @@ def generate_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
             f"the whole {name} SDK under build/sdk/{name}/",
             [f"generate:{name}:{stem}" for stem in p.stems] + [f"package:{name}"],
         )
+
+
+def vectors_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
+    for stem in p.stems:
+        yield {
+            "basename": "vectors",
+            "name": stem,
+            "doc": f"shared test vectors of {stem} from the reference model",
+            "actions": [(pipeline.write_vectors, [p.layout, stem])],
+            "file_dep": [p.view(pipeline.VECTORS_VIEW, stem), p.fingerprint("vectors")],
+            "task_dep": [f"validate:{stem}"],
+            "targets": [f"{p.build}/vectors/{stem}.txt", f"{p.build}/vectors/{stem}.hex"],
+            "clean": True,
+        }
+
+
+def verify_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
+    """verify:<lang>:<schema> replays the vectors; verify:<lang>:_package checks the whole package."""
+    for name, target in targets.all_targets().items():
+        yield from target.extra_tasks(p)
+        code = [p.fingerprint(name), p.fingerprint("verify")]
+        package = p.manifest(name, verify.PACKAGE)
+        subtasks = []
+        for stem in p.stems:
+            subtasks.append(f"verify:{name}:{stem}")
+            yield {
+                "basename": "verify",
+                "name": f"{name}:{stem}",
+                "doc": f"{name} SDK of {stem}: native toolchain and shared vectors",
+                "actions": [(verify.run_verify, [p.layout, name, stem])],
+                "file_dep": [
+                    p.manifest(name, stem),
+                    package,
+                    f"{p.build}/vectors/{stem}.txt",
+                    *target.verify_deps(p, stem),
+                    *code,
+                ],
+                "task_dep": [f"validate:{stem}"],
+                "targets": [str(verify.report_path(p.layout, name, stem))],
+                "verbosity": 2,
+                "clean": True,
+            }
+        if target.package_check:
+            subtasks.append(f"verify:{name}:{verify.PACKAGE}")
+            yield {
+                "basename": "verify",
+                "name": f"{name}:{verify.PACKAGE}",
+                "doc": f"the whole {name} package: every schema together",
+                "actions": [(verify.run_verify, [p.layout, name, verify.PACKAGE])],
+                "file_dep": [package, *(p.manifest(name, s) for s in p.stems), *code],
+                "task_dep": [f"generate:{name}"],
+                "targets": [str(verify.report_path(p.layout, name, verify.PACKAGE))],
+                "verbosity": 2,
+                "clean": True,
+            }
+        yield group("verify", name, f"verify the {name} SDK", subtasks)
 
 
 def doit_config(layout: Layout) -> dict[str, Any]:
@@ -183,6 +250,8 @@ _GROUPS = {
     "validate": "report schema diagnostics; fails on any error",
     "generate": "generate every SDK (generate:<lang> for one language, generate:<lang>:<schema> for one file)",
     "package": "write each SDK's package index files",
+    "vectors": "write the shared test vectors of each schema",
+    "verify": "verify every SDK with its toolchain (verify:<lang> for one language)",
 }
 
 
@@ -194,3 +263,5 @@ def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
     yield catalogue_task(p)
     yield from model_tasks(p)
     yield from generate_tasks(p)
+    yield from vectors_tasks(p)
+    yield from verify_tasks(p)

@@ -12,15 +12,22 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-# The cargo that rustup installs lives here and is often not on a non-login PATH.
-EXTRA_PATHS = [os.path.expanduser("~/.cargo/bin")]
+# The venv's own scripts (ruff, pytest) even when it is not activated, and the cargo that rustup
+# installs, which is often not on a non-login PATH.
+EXTRA_PATHS = [os.path.dirname(sys.executable), os.path.expanduser("~/.cargo/bin")]
 
 
 @dataclass(frozen=True)
 class Tool:
     command: str
-    debian: str  # package that provides it
+    debian: str  # Debian package that provides it ("" for a Python package)
     purpose: str
+    pip: str = ""  # PyPI package that provides it
+
+    @property
+    def hint(self) -> str:
+        how = f"pip install {self.pip}" if self.pip else f"apt-get install {self.debian}"
+        return f"{how} (or run `make`, which installs it)"
 
 
 TOOLS = {
@@ -29,11 +36,14 @@ TOOLS = {
         Tool("gcc", "gcc", "compile and test the C SDK"),
         Tool("node", "nodejs", "check and test the JavaScript SDK"),
         Tool("cargo", "cargo", "build and test the Rust SDK"),
+        Tool("rustc", "rustc", "compile the Rust SDK"),
         Tool("iverilog", "iverilog", "simulate the Verilog RTL"),
         Tool("vvp", "iverilog", "run Icarus simulations"),
         Tool("verilator", "verilator", "lint the Verilog RTL"),
         Tool("yosys", "yosys", "synthesize for the Tang Nano 9K"),
         Tool("openFPGALoader", "openfpgaloader", "program the Tang Nano 9K"),
+        Tool("ruff", "", "lint the Python SDK", pip="ruff"),
+        Tool("pytest", "", "test the Python SDK", pip="pytest"),
     )
 }
 
@@ -56,13 +66,14 @@ def require(command: str) -> str:
     if path:
         return path
     tool = TOOLS.get(command)
-    hint = f"apt-get install {tool.debian} (or run `make`, which installs it)" if tool else "install it"
+    hint = tool.hint if tool else "install it"
     purpose = f", needed to {tool.purpose}" if tool else ""
     raise ToolMissing(f"{command} not found on PATH{purpose}: {hint}")
 
 
 def missing() -> list[Tool]:
-    return [t for t in TOOLS.values() if not find(t.command)]
+    """Missing tools that come from Debian (Python ones come with the venv)."""
+    return [t for t in TOOLS.values() if t.debian and not find(t.command)]
 
 
 def install(tools: list[Tool]) -> int:

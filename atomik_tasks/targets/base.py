@@ -90,6 +90,26 @@ class Target:
         """{output path: (template, context)} for files that wire all schemas together."""
         return {}
 
+    # ---- stage 3: verify -----------------------------------------------
+    #: Whether verify:<name>:_package exists (checks of the whole package, all schemas together).
+    package_check: bool = True
+
+    def verify_schema(self, ctx: Any) -> Any:
+        """Replay one schema's vectors with the native toolchain; return verify.Counts."""
+        raise NotImplementedError
+
+    def verify_package(self, ctx: Any) -> Any:
+        """Lint or compile the whole package; return verify.Counts."""
+        raise NotImplementedError
+
+    def extra_tasks(self, paths: Any) -> Any:
+        """More doit tasks this target needs (the Verilog target's FuseSoC cores)."""
+        return iter(())
+
+    def verify_deps(self, paths: Any, stem: str) -> list[str]:
+        """Files besides the generated code and the vectors that verify:<name>:<stem> reads."""
+        return []
+
     # ---- helpers ---------------------------------------------------------
     def environment(self, templates_root: Path) -> Any:
         """The Jinja environment of this target, made once per process (it caches compiled templates)."""

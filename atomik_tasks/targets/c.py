@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from .. import escape
+from ..verify import Counts, VerifyContext, vector_counts
 from .base import Target, grouped
+
+FLAGS = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1", "-g"]
+SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
 
 _NATIVE = {8: "uint8_t", 16: "uint16_t", 32: "uint32_t", 64: "uint64_t"}
 
@@ -28,7 +32,30 @@ class CTarget(Target):
         return {
             f"include/atomik/{names['v_snake']}/{names['f_snake']}/{names['module']}.h": "module.h.j2",
             f"src/{names['key']}.c": "module.c.j2",
+            f"tests/test_{names['key']}.c": "test_module.c.j2",
         }
+
+    def verify_schema(self, ctx: VerifyContext) -> Counts:
+        gcc = ctx.tool("gcc")
+        sources = [f for f in ctx.files() if f.endswith(".c")]
+        total = Counts(0, 0, 0)
+        for label, extra in (("plain", []), ("sanitized", SANITIZE)):
+            exe = ctx.work / f"test_{label}"
+            ctx.run([gcc, *FLAGS, *extra, "-Iinclude", *sources, "-o", str(exe)], ctx.sdk)
+            env = ctx.env(ASAN_OPTIONS="detect_leaks=1", UBSAN_OPTIONS="print_stacktrace=1")
+            total = total + vector_counts(ctx.run([str(exe), str(ctx.vectors("txt"))], ctx.sdk, env=env))
+        return total
+
+    def verify_package(self, ctx: VerifyContext) -> Counts:
+        gcc = ctx.tool("gcc")
+        # Every schema's header in one translation unit, every source in one link: no clashing names.
+        unit = ctx.work / "all_headers.c"
+        unit.write_text('#include "atomik/atomik.h"\n\nint main(void)\n{\n    return 0;\n}\n', encoding="utf-8")
+        sources = sorted(str(p.relative_to(ctx.sdk)) for p in (ctx.sdk / "src").glob("*.c"))
+        exe = ctx.work / "all_headers"
+        ctx.run([gcc, *FLAGS, "-Iinclude", str(unit), *sources, "-o", str(exe)], ctx.sdk)
+        ctx.run([str(exe)], ctx.sdk)
+        return Counts(1, 1, 0)
 
     def package_outputs(self, idents):
         return {"include/atomik/atomik.h": ("atomik.h.j2", {"groups": grouped(idents)})}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import escape
+from ..verify import Counts, VerifyContext, tap_counts
 from .base import Target, grouped
 
 
@@ -17,7 +18,39 @@ class JavaScriptTarget(Target):
         return {"jsstr": escape.js_str}
 
     def schema_outputs(self, names):
-        return {f"src/{names['v_snake']}/{names['f_snake']}/{names['module']}.js": "module.js.j2"}
+        return {
+            f"src/{names['v_snake']}/{names['f_snake']}/{names['module']}.js": "module.js.j2",
+            f"test/{names['key']}.test.js": "module.test.js.j2",
+        }
+
+    def _check(self, ctx: VerifyContext, files: list[str]) -> None:
+        node = ctx.tool("node")
+        for rel in files:
+            if rel.endswith(".js"):
+                ctx.run([node, "--check", rel], ctx.sdk)
+
+    def verify_schema(self, ctx: VerifyContext) -> Counts:
+        files = ctx.files()
+        self._check(ctx, files)
+        tests = [f for f in files if f.endswith(".test.js")]
+        out = ctx.run([ctx.tool("node"), "--test", "--test-reporter=tap", *tests], ctx.sdk)
+        return tap_counts(out)
+
+    def verify_package(self, ctx: VerifyContext) -> Counts:
+        files = ctx.files()
+        self._check(ctx, files)
+        # The package entry point and every subpath export must import by package name (Node resolves a
+        # package's own name through its "exports").
+        code = (
+            "const pkg = JSON.parse(require('fs').readFileSync('package.json', 'utf8'));\n"
+            "const names = Object.keys(pkg.exports).map((k) => '@atomik/sdk' + k.slice(1));\n"
+            "Promise.all(names.map((n) => import(n))).then(\n"
+            "  (m) => console.log(`imported ${m.length}`),\n"
+            "  (e) => { console.error(e); process.exit(1); });\n"
+        )
+        ctx.run([ctx.tool("node"), "-e", code], ctx.sdk)
+        checked = len([f for f in files if f.endswith(".js")]) + 1
+        return Counts(checked, checked, 0)
 
     def package_outputs(self, idents):
         groups = grouped(idents)

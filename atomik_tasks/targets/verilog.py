@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+from pathlib import Path
+from typing import Any
 
 from .. import escape
-from .base import Target, grouped
+from ..fsio import read_json, sha256_file, write_if_changed, write_json
+from ..paths import Layout
+from ..verify import Counts, VerifyContext, VerifyFailure, excerpt, vector_counts
+from .base import Target, grouped, names
+
+TB_CORE = "atomik:tb:common"
+TB_FILES = ["atomik_tb_clock.v"]  # in cores/atomik_tb/, shared by every testbench
 
 
 def _vcomment(text: str) -> list[str]:
@@ -33,10 +43,132 @@ class VerilogTarget(Target):
         return ctx
 
     def schema_outputs(self, names):
-        return {f"rtl/atomik_{names['key']}.v": "module.v.j2"}
+        return {
+            f"rtl/atomik_{names['key']}.v": "module.v.j2",
+            f"tb/tb_atomik_{names['key']}.v": "tb.v.j2",
+            f"atomik_{names['key']}.core": "core.j2",
+        }
 
     def package_outputs(self, idents):
         return {"rtl/files.f": ("files.f.j2", {"groups": grouped(idents)})}
 
+    package_check = False  # each module is linted and simulated on its own
+
+    # ---- FuseSoC cores: build/cores/<key>/ holds the core file, its RTL, testbench and vectors ----
+    def extra_tasks(self, p: Any):
+        from .. import pipeline
+
+        for stem in p.stems:
+            ident = p.ident(stem)
+            outputs = [str(f) for f in core_files(p.layout, names(ident))] if ident else []
+            yield {
+                "basename": "core",
+                "name": stem,
+                "doc": f"FuseSoC core of {stem} under build/cores/ (RTL, testbench, vectors)",
+                "actions": [(write_core, [p.layout, stem])],
+                "file_dep": [p.manifest(self.name, stem), f"{p.build}/vectors/{stem}.hex"],
+                "task_dep": [f"validate:{stem}"],
+                "targets": [core_manifest(p.layout, stem), *outputs],
+                "clean": [(pipeline.remove_listed, [core_manifest(p.layout, stem), p.layout.build / "cores"])],
+            }
+
+    def verify_deps(self, p: Any, stem: str) -> list[str]:
+        shared = [os.path.join(str(p.layout.root), "cores", "atomik_tb", f) for f in TB_FILES]
+        return [str(core_manifest(p.layout, stem)), *shared]
+
+    def verify_schema(self, ctx: VerifyContext) -> Counts:
+        ident = read_json(ctx.layout.ident(ctx.stem))
+        n = names(ident)
+        core_dir = ctx.layout.build / "cores" / n["key"]
+        rtl = str(core_dir / "rtl" / f"atomik_{n['key']}.v")
+        tb = str(core_dir / "tb" / f"tb_atomik_{n['key']}.v")
+        shared = [str(ctx.layout.root / "cores" / "atomik_tb" / f) for f in TB_FILES]
+        ctx.tool("verilator")
+        ctx.tool("iverilog")
+        ctx.tool("vvp")
+        lint = {
+            "name": f"atomik_{n['key']}",
+            "toplevel": f"atomik_{n['key']}",
+            "files": [{"name": rtl, "file_type": "verilogSource"}],
+            "flow_options": {"tool": "verilator", "verilator_options": ["-Wall"]},
+        }
+        _run_flow(ctx, "lint", lint, ctx.work / "lint")
+        sim = {
+            "name": f"tb_atomik_{n['key']}",
+            "toplevel": f"tb_atomik_{n['key']}",
+            "files": [{"name": f, "file_type": "verilogSource"} for f in (*shared, rtl, tb)],
+            "parameters": {
+                "VECTORS": {"datatype": "str", "paramtype": "plusarg", "default": "vectors.hex"},
+            },
+            "flow_options": {"tool": "icarus"},
+        }
+        work = ctx.work / "sim"
+        work.mkdir(parents=True, exist_ok=True)
+        write_if_changed(work / "vectors.hex", (core_dir / "vectors.hex").read_bytes())
+        out = _run_flow(ctx, "sim", sim, work)
+        return Counts(1, 1, 0) + vector_counts(out)  # the lint, then the simulation
+
 
 TARGET = VerilogTarget()
+
+
+def core_manifest(layout: Layout, stem: str) -> Path:
+    return layout.manifest("cores", stem)
+
+
+def core_files(layout: Layout, n: dict[str, str]) -> list[Path]:
+    root = layout.build / "cores" / n["key"]
+    return [
+        root / f"atomik_{n['key']}.core",
+        root / "rtl" / f"atomik_{n['key']}.v",
+        root / "tb" / f"tb_atomik_{n['key']}.v",
+        root / "vectors.hex",
+    ]
+
+
+def write_core(layout: Layout, stem: str) -> None:
+    """Copy one schema's RTL, testbench, core file and hex vectors into build/cores/<key>/.
+
+    A core that points outside its own folder is deprecated in FuseSoC, so the folder holds copies.
+    """
+    n = names(read_json(layout.ident(stem)))
+    sdk = layout.sdk("verilog")
+    core, rtl, tb, vec = core_files(layout, n)
+    write_if_changed(core, (sdk / core.name).read_bytes())
+    write_if_changed(rtl, (sdk / "rtl" / rtl.name).read_bytes())
+    write_if_changed(tb, (sdk / "tb" / tb.name).read_bytes())
+    write_if_changed(vec, (layout.build / "vectors" / f"{stem}.hex").read_bytes())
+    base = layout.build / "cores"
+    write_json(core_manifest(layout, stem), {str(p.relative_to(base)): sha256_file(p) for p in (core, rtl, tb, vec)})
+
+
+def _run_flow(ctx: VerifyContext, flow_name: str, edam: dict[str, Any], work: Path) -> str:
+    """Configure, build and (for sim) run an Edalize flow (flow API); return what the tools printed."""
+    from importlib import import_module
+
+    flow_cls = getattr(import_module(f"edalize.flows.{flow_name}"), flow_name.capitalize())
+    work.mkdir(parents=True, exist_ok=True)
+    log = work / f"{flow_name}.log"
+    with log.open("w", encoding="utf-8") as fh:
+        flow = flow_cls(edam, str(work), verbose=False)
+        flow.stdout = fh
+        flow.stderr = fh
+        env_path = os.environ.get("PATH", "")
+        try:
+            os.environ["PATH"] = ctx.env()["PATH"]
+            with contextlib.redirect_stdout(fh):
+                flow.configure()
+                flow.build()
+                if flow_name == "sim":
+                    flow.run()
+            failure = None
+        except RuntimeError as exc:
+            failure = str(exc)
+        finally:
+            os.environ["PATH"] = env_path
+    out = log.read_text(encoding="utf-8", errors="replace")
+    with ctx.log.open("a", encoding="utf-8") as fh:
+        fh.write(f"$ edalize {flow_name} flow in {work}\n{out}\n")
+    if failure:
+        raise VerifyFailure(f"edalize {flow_name} flow failed ({failure}):\n{excerpt(out)}")
+    return out
