@@ -185,6 +185,29 @@ def write_vectors(layout: Layout, stem: str) -> None:
     write_if_changed(out / f"{stem}.hex", vectors.to_hex(ops, vview))
 
 
+def check_interfaces(layout: Layout, stem: str) -> bool:
+    """Every field and enabled operation of a schema is present in every language's output."""
+    missing = []
+    checked = 0
+    ident_ = read_json(layout.ident(stem))
+    if ident_.get("valid"):
+        for name, target in targets.all_targets().items():
+            view = read_json(layout.view(name, stem))
+            rel = target.interface_file(target.context(view))
+            path = layout.sdk(name) / rel
+            text = path.read_text("utf-8")
+            anchor = next((i for i, line in enumerate(text.splitlines(), 1) if ident_["object"] in line), 1)
+            for symbol, what in target.expected_interface(view):
+                checked += 1
+                if symbol not in text:
+                    shown = display_path(layout, path)
+                    missing.append(f"{shown}:{anchor}: {name}: {stem}: {what} missing (expected `{symbol}`)")
+    for line in missing:
+        print(line, file=sys.stderr)
+    print(f"interfaces: {checked - len(missing)} passed, {len(missing)} failed")
+    return not missing
+
+
 def write_fingerprint(out: str, files: list[str], root: str) -> None:
     """One line per input file: its sha256 and its path (relative to root when inside it)."""
     lines = []

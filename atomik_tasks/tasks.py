@@ -2,6 +2,8 @@
 
 Task creation runs on every `doit` call, so it stays cheap: string paths, one small read per schema,
 and each generate task depends on one fingerprint file instead of every template and code file.
+A task's file_dep list never depends on what an earlier run wrote (doit would count a grown list as
+a change); generated files are tracked through their manifest, which holds each file's sha256.
 """
 
 from __future__ import annotations
@@ -65,6 +67,14 @@ class _Paths:
         if stem not in self._idents:
             self._idents[stem] = self._read_ident(stem)
         return self._idents[stem]
+
+    def outputs(self, target: str, stem: str) -> list[str]:
+        """Files generate:<target>:<stem> writes; they depend on identity only (unknown before the first run)."""
+        ident = self.ident(stem)
+        if not ident:
+            return []
+        sdk = f"{self.build}/sdk/{target}"
+        return [f"{sdk}/{rel}" for rel in targets.get(target).schema_outputs(targets.names(ident))]
 
     def _read_ident(self, stem: str) -> dict[str, Any] | None:
         try:
@@ -142,12 +152,8 @@ def model_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
 
 def generate_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
     """generate:<lang>:<schema>, the package index package:<lang>, and the group generate:<lang>."""
-    for name, target in targets.all_targets().items():
-        sdk = str(p.layout.sdk(name))
+    for name in targets.all_targets():
         for stem in p.stems:
-            ident = p.ident(stem)
-            # Output paths depend on identity only; known once a schema has been normalized.
-            outputs = [f"{sdk}/{rel}" for rel in target.schema_outputs(targets.names(ident))] if ident else []
             yield {
                 "basename": "generate",
                 "name": f"{name}:{stem}",
@@ -155,7 +161,7 @@ def generate_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
                 "actions": [(pipeline.generate, [p.layout, name, stem])],
                 "file_dep": [p.view(name, stem), p.fingerprint(name)],
                 "task_dep": [f"validate:{stem}"],
-                "targets": [p.manifest(name, stem), *outputs],
+                "targets": [p.manifest(name, stem), *p.outputs(name, stem)],
                 "clean": [(pipeline.remove_listed, [p.layout.manifest(name, stem), p.layout.sdk(name)])],
             }
         yield {
@@ -204,13 +210,14 @@ def verify_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
                 "doc": f"{name} SDK of {stem}: native toolchain and shared vectors",
                 "actions": [(verify.run_verify, [p.layout, name, stem])],
                 "file_dep": [
-                    p.manifest(name, stem),
-                    package,
+                    p.manifest(name, stem),  # sha256 of every generated file: changes exactly when they do
                     f"{p.build}/vectors/{stem}.txt",
                     *target.verify_deps(p, stem),
                     *code,
                 ],
-                "task_dep": [f"validate:{stem}"],
+                # The package compiles as a whole (a crate, imports of sibling modules): wait for all of it.
+                # task_dep orders only; whether this re-runs still depends on this schema's files alone.
+                "task_dep": [f"validate:{stem}", f"generate:{name}"],
                 "targets": [str(verify.report_path(p.layout, name, stem))],
                 "verbosity": 2,
                 "clean": True,
@@ -229,6 +236,23 @@ def verify_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
                 "clean": True,
             }
         yield group("verify", name, f"verify the {name} SDK", subtasks)
+
+
+def check_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
+    """check:interfaces:<schema>: every field and enabled operation is present in every language."""
+    langs = list(targets.all_targets())
+    yield group("check", None, "cross-language checks (check:interfaces)")
+    for stem in p.stems:
+        yield {
+            "basename": "check",
+            "name": f"interfaces:{stem}",
+            "doc": f"every field and operation of {stem} in every language",
+            "actions": [(pipeline.check_interfaces, [p.layout, stem])],
+            "file_dep": [p.manifest(t, stem) for t in langs] + [p.fingerprint(t) for t in langs],
+            "task_dep": [f"validate:{stem}"],
+            "verbosity": 2,
+        }
+    yield group("check", "interfaces", "check every schema's interface", [f"check:interfaces:{s}" for s in p.stems])
 
 
 def doit_config(layout: Layout) -> dict[str, Any]:
@@ -265,3 +289,4 @@ def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
     yield from generate_tasks(p)
     yield from vectors_tasks(p)
     yield from verify_tasks(p)
+    yield from check_tasks(p)

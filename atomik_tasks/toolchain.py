@@ -34,6 +34,7 @@ TOOLS = {
     t.command: t
     for t in (
         Tool("gcc", "gcc", "compile and test the C SDK"),
+        Tool("make", "make", "run Edalize flows"),
         Tool("node", "nodejs", "check and test the JavaScript SDK"),
         Tool("cargo", "cargo", "build and test the Rust SDK"),
         Tool("rustc", "rustc", "compile the Rust SDK"),

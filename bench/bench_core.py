@@ -60,6 +60,7 @@ def bench(n: int, tmp: Path) -> dict[str, float]:
     proj.mkdir()
     shutil.copy(ROOT / "dodo.py", proj)
     shutil.copytree(ROOT / "templates", proj / "templates")
+    shutil.copytree(ROOT / "cores", proj / "cores")
     (proj / "schemas").mkdir()
     rng = random.Random(n)
     for i in range(n):

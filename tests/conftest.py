@@ -76,6 +76,7 @@ def make_project(dest: Path, schemas: list[Path] | None = None) -> Project:
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "dodo.py", dest / "dodo.py")
     shutil.copytree(ROOT / "templates", dest / "templates")
+    shutil.copytree(ROOT / "cores", dest / "cores")
     (dest / "schemas").mkdir()
     for path in SCHEMAS if schemas is None else schemas:
         shutil.copy(path, dest / "schemas" / path.name)

@@ -90,6 +90,31 @@ class Target:
         """{output path: (template, context)} for files that wire all schemas together."""
         return {}
 
+    # ---- interface check ---------------------------------------------------
+    #: Operations that exist per field, and those of the whole object.
+    FIELD_OPS = ("load", "accumulate", "reconstruct", "is_accumulator_zero")
+
+    def symbol(self, ctx: dict[str, Any], op: str, field: dict[str, Any] | None) -> str:
+        """How this language spells an operation (on a field, or on the object when field is None)."""
+        raise NotImplementedError
+
+    def interface_file(self, ctx: dict[str, Any]) -> str:
+        """The generated file (relative to the SDK) that declares the schema's API."""
+        return next(iter(self.schema_outputs(names(ctx["ident"]))))
+
+    def expected_interface(self, view: dict[str, Any]) -> list[tuple[str, str]]:
+        """(symbol, what it is) for every field and every enabled operation of a schema."""
+        ctx = self.context(view)
+        out = []
+        for f in ctx["fields"]:
+            for op in self.FIELD_OPS:
+                if op == "reconstruct" and not ctx["reconstruct"]:
+                    continue
+                out.append((self.symbol(ctx, op, f), f"{op} of field {f['name']}"))
+        if ctx["rollback"]:
+            out.append((self.symbol(ctx, "rollback", None), "rollback"))
+        return out
+
     # ---- stage 3: verify -----------------------------------------------
     #: Whether verify:<name>:_package exists (checks of the whole package, all schemas together).
     package_check: bool = True

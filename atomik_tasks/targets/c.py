@@ -60,5 +60,8 @@ class CTarget(Target):
     def package_outputs(self, idents):
         return {"include/atomik/atomik.h": ("atomik.h.j2", {"groups": grouped(idents)})}
 
+    def symbol(self, ctx, op, field):
+        return f"atomik_{ctx['key']}_{op}_{field['name']}(" if field else f"atomik_{ctx['key']}_{op}("
+
 
 TARGET = CTarget()

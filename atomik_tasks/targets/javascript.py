@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import escape
+from .. import escape, naming
 from ..verify import Counts, VerifyContext, tap_counts
 from .base import Target, grouped
 
@@ -65,6 +65,9 @@ class JavaScriptTarget(Target):
                     {"objects": objs},
                 )
         return out
+
+    def symbol(self, ctx, op, field):
+        return f"{naming.camel(op)}{field['pascal']}(" if field else f"{op}("
 
 
 TARGET = JavaScriptTarget()

@@ -63,5 +63,8 @@ class PythonTarget(Target):
                 )
         return out
 
+    def symbol(self, ctx, op, field):
+        return f"def {op}_{field['name']}(" if field else f"def {op}("
+
 
 TARGET = PythonTarget()

@@ -62,5 +62,8 @@ class RustTarget(Target):
                 out[f"src/{objs[0]['v_snake']}/{objs[0]['f_snake']}/mod.rs"] = ("field_mod.rs.j2", {"objects": objs})
         return out
 
+    def symbol(self, ctx, op, field):
+        return f"pub fn {op}_{field['name']}(" if field else f"pub fn {op}("
+
 
 TARGET = RustTarget()

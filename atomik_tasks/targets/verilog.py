@@ -57,7 +57,9 @@ class VerilogTarget(Target):
     # ---- FuseSoC cores: build/cores/<key>/ holds the core file, its RTL, testbench and vectors ----
     def extra_tasks(self, p: Any):
         from .. import pipeline
+        from ..tasks import group
 
+        yield group("core", None, "FuseSoC cores under build/cores/, one per schema")
         for stem in p.stems:
             ident = p.ident(stem)
             outputs = [str(f) for f in core_files(p.layout, names(ident))] if ident else []
@@ -83,9 +85,8 @@ class VerilogTarget(Target):
         rtl = str(core_dir / "rtl" / f"atomik_{n['key']}.v")
         tb = str(core_dir / "tb" / f"tb_atomik_{n['key']}.v")
         shared = [str(ctx.layout.root / "cores" / "atomik_tb" / f) for f in TB_FILES]
-        ctx.tool("verilator")
-        ctx.tool("iverilog")
-        ctx.tool("vvp")
+        for tool in ("verilator", "iverilog", "vvp", "make"):  # Edalize's build runner is make
+            ctx.tool(tool)
         lint = {
             "name": f"atomik_{n['key']}",
             "toplevel": f"atomik_{n['key']}",
@@ -107,6 +108,14 @@ class VerilogTarget(Target):
         write_if_changed(work / "vectors.hex", (core_dir / "vectors.hex").read_bytes())
         out = _run_flow(ctx, "sim", sim, work)
         return Counts(1, 1, 0) + vector_counts(out)  # the lint, then the simulation
+
+    def symbol(self, ctx, op, field):
+        # Operations are strobes shared by all fields (op_*); each field has its own outputs.
+        if op == "reconstruct":
+            return f"{field['name']}_state"
+        if op == "is_accumulator_zero":
+            return f"{field['name']}_acc_zero"
+        return f"op_{op}" if op in ("load", "accumulate", "rollback") else op
 
 
 TARGET = VerilogTarget()
