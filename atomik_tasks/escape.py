@@ -49,17 +49,22 @@ def block_comment_lines(text: str) -> list[str]:
     return [line.replace("*/", "*\\/").replace("/*", "/\\*") for line in comment_lines(text)]
 
 
-_PY_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_PY_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def python_str(text: str) -> str:
-    """A double-quoted ASCII Python literal (json.dumps would write astral characters as surrogate pairs,
-    which Python reads as two lone surrogates)."""
+    """An ASCII Python literal, quoted as ruff format would (double quotes unless single need fewer escapes).
+
+    Not json.dumps: it writes astral characters as surrogate pairs, which Python reads as two lone surrogates.
+    """
+    quote = "'" if text.count('"') > text.count("'") else '"'
     out = []
     for ch in text:
         code = ord(ch)
         if ch in _PY_ESCAPES:
             out.append(_PY_ESCAPES[ch])
+        elif ch == quote:
+            out.append("\\" + ch)
         elif 0x20 <= code < 0x7F:
             out.append(ch)
         elif code < 0x100:
@@ -68,7 +73,7 @@ def python_str(text: str) -> str:
             out.append(f"\\u{code:04x}")
         else:
             out.append(f"\\U{code:08x}")
-    return '"' + "".join(out) + '"'
+    return quote + "".join(out) + quote
 
 
 def js_str(text: str) -> str:

@@ -202,26 +202,32 @@ def parse_text(text: str) -> list[Op]:
 
 
 def record_width(vview: dict[str, Any]) -> int:
-    """Bits of one hex record: opcode 8, field 8, argument 32, value DATA_WIDTH."""
-    return 48 + max(f["width"] for f in vview["fields"])
+    """Bits of one hex record: opcode 8, field 8, argument 32, expected count 32, value DATA_WIDTH."""
+    return 80 + max(f["width"] for f in vview["fields"])
 
 
 def to_hex(ops: list[Op], vview: dict[str, Any]) -> str:
-    """Fixed-width records, one per line, for the Verilog testbench: [op:8][field:8][arg:32][value:W]."""
+    """Fixed-width records, one per line, for the Verilog testbench: [op:8][field:8][arg:32][expect:32][value:W].
+
+    arg: the rollback count n, or the expected zero flag; expect: the expected rollback result;
+    value: the loaded, accumulated or expected reconstructed value.
+    """
     width = max(f["width"] for f in vview["fields"])
     index = {f["name"]: i for i, f in enumerate(vview["fields"])}
     digits = record_width(vview) // 4
     lines = []
     for op in ops:
         kind = op[0]
-        field, arg, val = 0, 0, 0
+        field, arg, expect, val = 0, 0, 0, 0
         if kind == "rollback":
-            arg, val = op[1], op[2]
+            arg, expect = op[1], op[2]
         elif kind == "zero":
             field, arg = index[op[1]], op[2]
         elif kind != "scenario":
             field, val = index[op[1]], op[2]
-        rec = (OPCODES[kind] << (width + 40)) | (field << (width + 32)) | (arg << width) | val
+        rec = (
+            (OPCODES[kind] << (width + 72)) | (field << (width + 64)) | (arg << (width + 32)) | (expect << width) | val
+        )
         lines.append(f"{rec:0{digits}x}")
-    lines.append(f"{END << (width + 40):0{digits}x}")
+    lines.append(f"{END << (width + 72):0{digits}x}")
     return "\n".join(lines) + "\n"

@@ -109,7 +109,9 @@ class VerifyContext:
         return out
 
 
-_INTERESTING = re.compile(r"error|fail|assert|expected|fatal|panicked|warning|mismatch|%Warning|%Error", re.I)
+_INTERESTING = re.compile(
+    r"error|fail|assert|expected|fatal|panicked|warning|mismatch|%Warning|%Error|^\S+:\d+(:\d+)?: ", re.I
+)
 
 
 def excerpt(output: str, limit: int = 12) -> str:

@@ -37,13 +37,14 @@ class Project:
     def __init__(self, root: Path):
         self.root = root
 
-    def doit(self, *args: str) -> DoitRun:
+    def doit(self, *args: str, env: dict[str, str] | None = None) -> DoitRun:
         proc = subprocess.run(
             [sys.executable, "-m", "doit", "-r", "json", *args],
             cwd=self.root,
             capture_output=True,
             text=True,
-            timeout=600,
+            timeout=1200,
+            env=env,
         )
         try:
             data = json.loads(proc.stdout)
@@ -66,6 +67,14 @@ class Project:
         doc = self.read_schema(stem)
         edit(doc)
         self.write_schema(stem, doc)
+
+    def forget(self, *tasks: str) -> None:
+        """Make doit run these tasks again although their inputs did not change."""
+        subprocess.run([sys.executable, "-m", "doit", "forget", *tasks], cwd=self.root, check=True, capture_output=True)
+
+    def report(self, task: str) -> dict:
+        _, lang, stem = task.split(":")
+        return json.loads((self.root / "build" / "reports" / f"verify-{lang}-{stem}.json").read_text())
 
     @property
     def sdk(self) -> Path:

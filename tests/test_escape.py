@@ -78,3 +78,27 @@ def test_block_comments_cannot_close(text):
 def test_verilog_comments_are_ascii(text):
     for line in escape.comment_lines(text, ascii_only=True):
         assert line.isascii()
+
+
+def test_python_literals_are_as_ruff_format_writes_them(tmp_path):
+    import random
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from hostile import CORPUS
+
+    rng = random.Random(7)
+    alphabet = "ab \"'\\\n\t\u00e9\u2028\U0001f600{}$`"
+    texts = [*CORPUS, *("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(400))]
+    source = "".join(f"x{i} = {escape.python_str(t)}\n" for i, t in enumerate(texts))
+    path = tmp_path / "literals.py"
+    path.write_text(source)
+    ruff = Path(sys.executable).parent / "ruff"
+    proc = subprocess.run(
+        [str(ruff), "format", "--check", "--diff", "--no-cache", str(path)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout[:3000]
+    namespace: dict = {}
+    exec(compile(source, str(path), "exec"), namespace)  # literals only: the file holds nothing else
+    assert [namespace[f"x{i}"] for i in range(len(texts))] == texts

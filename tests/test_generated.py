@@ -86,7 +86,7 @@ def test_hostile_text_compiles_everywhere_and_runs_nothing(tmp_path, cargo_targe
         "from atomik.Compute.Test import Minimal\n"
         "import json, sys\n"
         "m = Minimal(); m.accumulate_wide(3)\n"
-        "json.dump([Minimal.__doc__, m.reconstruct_wide()], sys.stdout)\n"
+        "json.dump([Minimal.DESCRIPTION, m.reconstruct_wide()], sys.stdout)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=sdk / "python", capture_output=True, text=True)
     assert out.returncode == 0, out.stderr

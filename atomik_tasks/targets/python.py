@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -10,12 +11,40 @@ from ..verify import Counts, VerifyContext, pytest_counts
 from .base import Target, grouped
 
 
+def natural(text: str) -> list:
+    """Natural order, as ruff's isort uses: x5 before x19."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def all_order(name: str) -> tuple:
+    """ruff RUF022's order for __all__: SCREAMING_CASE, then CamelCase, then the rest; natural within each."""
+    group = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return (group, natural(name))
+
+
+def all_assignment(names: list[str]) -> str:
+    """`__all__ = [...]` laid out as ruff format would: on one line when it fits, else one name per line."""
+    one_line = "__all__ = [" + ", ".join(escape.python_str(n) for n in names) + "]"
+    if len(one_line) <= LINE_LENGTH:
+        return one_line
+    return "__all__ = [\n" + "".join(f"    {escape.python_str(n)},\n" for n in names) + "]"
+
+
+LINE_LENGTH = 120  # as in templates/python/pyproject.toml.j2
+
+
 class PythonTarget(Target):
     name = "python"
     reads_description = True
 
     def filters(self):
-        return {"pystr": escape.python_str}
+        return {"pystr": escape.python_str, "all_assignment": all_assignment}
+
+    def context(self, view):
+        ctx = super().context(view)
+        # ruff format trims spaces at the ends of a docstring, so the docstring is the trimmed description.
+        ctx["docstring"] = ctx["ident"]["description"].strip(" ") or f"ATOMiK object {ctx['ident']['object']}."
+        return ctx
 
     def schema_outputs(self, names: dict[str, str]) -> dict[str, str]:
         return {
@@ -25,7 +54,7 @@ class PythonTarget(Target):
 
     def _ruff(self, ctx: VerifyContext, paths: list[str]) -> None:
         ruff = ctx.tool("ruff")
-        ctx.run([ruff, "check", "--no-cache", *paths], ctx.sdk)
+        ctx.run([ruff, "check", "--no-cache", "--output-format", "concise", *paths], ctx.sdk)
         ctx.run([ruff, "format", "--check", "--no-cache", *paths], ctx.sdk)
 
     def verify_schema(self, ctx: VerifyContext) -> Counts:
@@ -51,15 +80,23 @@ class PythonTarget(Target):
     def package_outputs(self, idents):
         groups = grouped(idents)
         out = {
-            "atomik/__init__.py": ("root_init.py.j2", {"groups": groups}),
+            "atomik/__init__.py": ("root_init.py.j2", {"names": sorted(groups, key=all_order)}),
             "pyproject.toml": ("pyproject.toml.j2", {}),
         }
         for vertical, fields in groups.items():
-            out[f"atomik/{vertical}/__init__.py"] = ("vertical_init.py.j2", {"vertical": vertical, "fields": fields})
+            out[f"atomik/{vertical}/__init__.py"] = (
+                "vertical_init.py.j2",
+                {"vertical": vertical, "names": sorted(fields, key=all_order)},
+            )
             for field, objs in fields.items():
                 out[f"atomik/{vertical}/{field}/__init__.py"] = (
                     "field_init.py.j2",
-                    {"vertical": vertical, "field": field, "objects": objs},
+                    {
+                        "vertical": vertical,
+                        "field": field,
+                        "imports": sorted(objs, key=lambda o: natural(o["module"].lower())),
+                        "names": sorted((o["object"] for o in objs), key=all_order),
+                    },
                 )
         return out
 
