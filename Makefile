@@ -30,6 +30,7 @@ test: lint
 
 bench: setup
 	python bench/bench_core.py
+	python bench/bench_verify.py
 
 clean:
 	rm -rf build
