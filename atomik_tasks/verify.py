@@ -62,6 +62,8 @@ class VerifyContext:
     stem: str  # or PACKAGE
     tools: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # more report keys (synthesis results)
+    log_name: str = ""
 
     @property
     def sdk(self) -> Path:
@@ -75,7 +77,7 @@ class VerifyContext:
 
     @property
     def log(self) -> Path:
-        return self.layout.build / "logs" / f"verify-{self.target}-{self.stem}.log"
+        return self.layout.build / "logs" / f"{self.log_name or f'verify-{self.target}-{self.stem}'}.log"
 
     def vectors(self, suffix: str) -> Path:
         return self.layout.build / "vectors" / f"{self.stem}.{suffix}"
@@ -160,27 +162,42 @@ def report_path(layout: Layout, target: str, stem: str) -> Path:
 
 
 def run_verify(layout: Layout, target_name: str, stem: str) -> bool:
+    """The action of verify:<lang>:<schema>."""
     from . import targets
 
     target = targets.get(target_name)
+    check = target.verify_package if stem == PACKAGE else target.verify_schema
+    return run_check(
+        layout, f"verify:{target_name}:{stem}", target_name, stem, check, report_path(layout, target_name, stem)
+    )
+
+
+def run_check(
+    layout: Layout,
+    task: str,
+    target_name: str,
+    stem: str,
+    check: Any,
+    report: Path,
+    extra: dict[str, Any] | None = None,
+) -> bool:
+    """Run check(ctx) -> Counts with timing and a log; write the JSON report; print the outcome."""
     ctx = VerifyContext(layout, target_name, stem)
+    ctx.log_name = task.replace(":", "-")
     ctx.log.parent.mkdir(parents=True, exist_ok=True)
     ctx.log.write_text("", encoding="utf-8")
     start = time.monotonic()
     counts = Counts(0, 0, 0)
     error = ""
     try:
-        if stem == PACKAGE:
-            counts = target.verify_package(ctx)
-        else:
-            counts = target.verify_schema(ctx)
+        counts = check(ctx)
     except (VerifyFailure, toolchain.ToolMissing) as exc:
         error = str(exc)
     ok = not error and counts.failed == 0 and counts.tests > 0
     if not error and not ok:
         error = f"no test passed ({counts.passed} passed, {counts.failed} failed)"
-    report: dict[str, Any] = {
-        "task": f"verify:{target_name}:{stem}",
+    data: dict[str, Any] = {
+        "task": task,
         "language": target_name,
         "schema": stem,
         "status": "passed" if ok else "failed",
@@ -192,18 +209,20 @@ def run_verify(layout: Layout, target_name: str, stem: str) -> bool:
         "tools": ctx.tools,
         "notes": ctx.notes,
         "log": os.path.relpath(ctx.log, layout.root),
+        **ctx.extra,
+        **(extra or {}),
     }
     if error:
-        report["error"] = error.splitlines()[0]
-    write_json(report_path(layout, target_name, stem), report)
+        data["error"] = error.splitlines()[0]
+    write_json(report, data)
     for note in ctx.notes:
         print(f"note: {note}")
     if ok:
         vec = f", {counts.vectors} vectors" if counts.vectors is not None else ""
-        print(f"verify:{target_name}:{stem}: {counts.passed} passed, 0 failed{vec} ({report['seconds']} s)")
+        print(f"{task}: {counts.passed} passed, 0 failed{vec} ({data['seconds']} s)")
         return True
-    print(f"verify:{target_name}:{stem} FAILED\n{error}", file=sys.stderr)
-    print(f"  log: {report['log']}\n  re-run: doit verify:{target_name}:{stem}", file=sys.stderr)
+    print(f"{task} FAILED\n{error}", file=sys.stderr)
+    print(f"  log: {data['log']}\n  re-run: doit {task}", file=sys.stderr)
     return False
 
 

@@ -81,8 +81,13 @@ class Project:
         return self.root / "build" / "sdk"
 
 
-def make_project(dest: Path, schemas: list[Path] | None = None) -> Project:
+# Most tests are about software: keep minutes of synthesis and UART simulation out of their plain `doit`.
+SOFTWARE_ONLY = '[hardware]\nsimulate = false\nsynthesize = "never"\n'
+
+
+def make_project(dest: Path, schemas: list[Path] | None = None, config: str = SOFTWARE_ONLY) -> Project:
     dest.mkdir(parents=True, exist_ok=True)
+    (dest / "atomik.toml").write_text(config)
     shutil.copy(ROOT / "dodo.py", dest / "dodo.py")
     shutil.copytree(ROOT / "templates", dest / "templates")
     shutil.copytree(ROOT / "cores", dest / "cores")

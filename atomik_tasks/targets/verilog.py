@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
 from .. import escape
+from ..edaflows import run_flow
 from ..fsio import read_json, sha256_file, write_if_changed, write_json
 from ..paths import Layout
-from ..verify import Counts, VerifyContext, VerifyFailure, excerpt, vector_counts
+from ..verify import Counts, VerifyContext, vector_counts
 from .base import Target, grouped, names
 
 TB_CORE = "atomik:tb:common"
@@ -93,7 +93,7 @@ class VerilogTarget(Target):
             "files": [{"name": rtl, "file_type": "verilogSource"}],
             "flow_options": {"tool": "verilator", "verilator_options": ["-Wall"]},
         }
-        _run_flow(ctx, "lint", lint, ctx.work / "lint")
+        run_flow(ctx, "lint", lint, ctx.work / "lint")
         sim = {
             "name": f"tb_atomik_{n['key']}",
             "toplevel": f"tb_atomik_{n['key']}",
@@ -106,7 +106,7 @@ class VerilogTarget(Target):
         work = ctx.work / "sim"
         work.mkdir(parents=True, exist_ok=True)
         write_if_changed(work / "vectors.hex", (core_dir / "vectors.hex").read_bytes())
-        out = _run_flow(ctx, "sim", sim, work)
+        out = run_flow(ctx, "sim", sim, work)
         return Counts(1, 1, 0) + vector_counts(out)  # the lint, then the simulation
 
     def symbol(self, ctx, op, field):
@@ -149,35 +149,3 @@ def write_core(layout: Layout, stem: str) -> None:
     write_if_changed(vec, (layout.build / "vectors" / f"{stem}.hex").read_bytes())
     base = layout.build / "cores"
     write_json(core_manifest(layout, stem), {str(p.relative_to(base)): sha256_file(p) for p in (core, rtl, tb, vec)})
-
-
-def _run_flow(ctx: VerifyContext, flow_name: str, edam: dict[str, Any], work: Path) -> str:
-    """Configure, build and (for sim) run an Edalize flow (flow API); return what the tools printed."""
-    from importlib import import_module
-
-    flow_cls = getattr(import_module(f"edalize.flows.{flow_name}"), flow_name.capitalize())
-    work.mkdir(parents=True, exist_ok=True)
-    log = work / f"{flow_name}.log"
-    with log.open("w", encoding="utf-8") as fh:
-        flow = flow_cls(edam, str(work), verbose=False)
-        flow.stdout = fh
-        flow.stderr = fh
-        env_path = os.environ.get("PATH", "")
-        try:
-            os.environ["PATH"] = ctx.env()["PATH"]
-            with contextlib.redirect_stdout(fh):
-                flow.configure()
-                flow.build()
-                if flow_name == "sim":
-                    flow.run()
-            failure = None
-        except RuntimeError as exc:
-            failure = str(exc)
-        finally:
-            os.environ["PATH"] = env_path
-    out = log.read_text(encoding="utf-8", errors="replace")
-    with ctx.log.open("a", encoding="utf-8") as fh:
-        fh.write(f"$ edalize {flow_name} flow in {work}\n{out}\n")
-    if failure:
-        raise VerifyFailure(f"edalize {flow_name} flow failed ({failure}):\n{excerpt(out)}")
-    return out

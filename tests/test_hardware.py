@@ -1,0 +1,258 @@
+"""Hardware flow: board files and constraints, UART simulation, synthesis and its report, programming and the
+host driver, each on this machine's real tools (a board is faked only at the wire, by a pty)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, make_project, minimal_schema
+
+from atomik_tasks import boards, hardware, hostlink, vectors
+from atomik_tasks.boardmodel import BoardModel
+
+DATA = Path(__file__).parent / "data"
+SIM_ONLY = '[hardware]\nsimulate = true\nsynthesize = "never"\n'
+
+
+# ---- constraints -----------------------------------------------------------------------------------------
+def top_ports(verilog: str) -> list[str]:
+    """Every top-level port of a module header, buses expanded to name[i]."""
+    header = verilog[verilog.index("(\n    input") : verilog.index(");")]
+    ports = []
+    for m in re.finditer(r"(input|output)\s+wire\s+(\[(\d+):0\]\s+)?(\w+)", header):
+        ports += [f"{m.group(4)}[{i}]" for i in range(int(m.group(3)) + 1)] if m.group(2) else [m.group(4)]
+    return ports
+
+
+@pytest.mark.parametrize("stem", ["finance-price-tick", "video-h264-delta"])
+def test_every_top_level_port_is_constrained(stem, tmp_path):
+    proj = make_project(tmp_path / "p")
+    assert proj.doit(f"board:{stem}").returncode == 0
+    folder = next((proj.root / "build/board").iterdir())
+    key = folder.name
+    ports = top_ports((folder / f"atomik_board_{key}.v").read_text())
+    cst = (folder / f"atomik_board_{key}.cst").read_text()
+    located = dict(re.findall(r'IO_LOC "([^"]+)" (\d+);', cst))
+    assert sorted(ports) == sorted(located), (ports, located)
+    assert located["clk"] == "52" and located["uart_rx"] == "18" and located["uart_tx"] == "17"
+    assert [located[f"led[{i}]"] for i in range(6)] == ["10", "11", "13", "14", "15", "16"]
+    assert len(set(located.values())) == len(located)  # no pin used twice
+    assert 'IO_PORT "btn_rst_n" PULL_MODE=UP;' in cst
+
+
+def test_board_plugins_are_found_and_described():
+    board = boards.get("tangnano9k")
+    assert board.device == "GW1NR-LV9QN88PC6/I5" and board.family == "GW1N-9C"
+    with pytest.raises(KeyError, match="unknown board"):
+        boards.get("nosuchboard")
+
+
+def test_config_errors_are_clear(tmp_path):
+    (tmp_path / "atomik.toml").write_text('[hardware]\nflow = "quartus"\n')
+    with pytest.raises(ValueError, match="flow must be one of"):
+        hardware.load_config(tmp_path)
+    (tmp_path / "atomik.toml").write_text("[hardware]\nbaudrate = 9600\n")
+    with pytest.raises(ValueError, match="unknown \\[hardware\\] keys: baudrate"):
+        hardware.load_config(tmp_path)
+
+
+# ---- UART simulation --------------------------------------------------------------------------------------
+def test_uart_simulation_replays_every_vector_over_the_serial_line(tmp_path):
+    proj = make_project(tmp_path / "p", config=SIM_ONLY)
+    doc = minimal_schema()  # 32-bit field, no rollback: the protocol must refuse B
+    doc["schema"]["delta_fields"]["flags"] = {"type": "bitmask_delta", "width": 8, "default_value": 3}
+    proj.write_schema("compute-minimal", doc)
+    run = proj.doit("-n", "2")
+    assert run.returncode == 0, {n: t["err"] for n, t in run.tasks.items() if t["result"] == "fail"}
+    for stem in ("edge-sensor-imu", "finance-price-tick", "video-h264-delta", "compute-minimal"):
+        data = json.loads((proj.root / f"build/reports/sim-uart-{stem}.json").read_text())
+        lines = (proj.root / f"build/vectors/{stem}.txt").read_text().splitlines()
+        checks = len([x for x in lines if x and not x.startswith(("#", "scenario"))])
+        assert data["status"] == "passed" and data["vectors"] == checks, data
+    assert proj.doit().executed == set()
+
+
+def test_uart_simulation_catches_a_wrong_reply(tmp_path):
+    proj = make_project(tmp_path / "p", schemas=[ROOT / "schemas/edge-sensor-imu.json"], config=SIM_ONLY)
+    assert proj.doit("board:edge-sensor-imu", "vectors").returncode == 0
+    top = next((proj.root / "build/board").glob("*/atomik_board_*.v"))
+    # answer every read with one bit flipped
+    top.write_text(top.read_text().replace("8'h56, motion_delta_state", "8'h56, motion_delta_state ^ 64'd1"))
+    run = proj.doit("sim:uart:edge-sensor-imu")
+    assert run.returncode != 0
+    assert re.search(r"record \d+: reconstruct field 0: expected", run.tasks["sim:uart:edge-sensor-imu"]["err"])
+
+
+# ---- synthesis --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def synthesized(tmp_path_factory):
+    """A small schema (8-bit, no rollback) taken through synthesis once."""
+    proj = make_project(
+        tmp_path_factory.mktemp("synth") / "p",
+        schemas=[],
+        config='[hardware]\nsynthesize = "always"\nsimulate = false\n',
+    )
+    doc = minimal_schema()
+    doc["schema"]["delta_fields"] = {"value": {"type": "delta_stream", "width": 8}}
+    doc["schema"]["constraints"] = {"target_frequency_mhz": 27.0}
+    doc["hardware"] = {"target_device": "GW1NR-9", "rtl_params": {"DATA_WIDTH": 8}}
+    proj.write_schema("tiny", doc)
+    run = proj.doit("synth:tiny")
+    assert run.returncode == 0, run.tasks.get("synth:tiny", {}).get("err", run.stderr)
+    return proj
+
+
+def test_synthesis_writes_a_bitstream_and_a_report(synthesized):
+    data = json.loads((synthesized.root / "build/reports/synth-tiny.json").read_text())
+    fs = Path(data["bitstream"])
+    assert fs.exists() and fs.stat().st_size > 100_000
+    assert 0 < data["lut"]["used"] < data["lut"]["available"] == 8640
+    assert 0 < data["ff"]["used"] < data["ff"]["available"]
+    assert data["bsram"] == {"used": 0, "available": 26}
+    assert data["io"]["used"] == 10  # clk, button, rx, tx, six LEDs
+    assert data["fmax_mhz"] > 27 and data["timing_met"] is True
+    assert data["tools"]["yosys"].startswith("Yosys")
+
+
+def test_unchanged_design_is_not_synthesized_again(synthesized):
+    run = synthesized.doit("synth:tiny")
+    assert run.returncode == 0
+    assert run.executed == set()
+
+
+def test_unmet_timing_warns_by_default_and_fails_on_request(synthesized):
+    synthesized.edit_schema("tiny", lambda d: d["schema"]["constraints"].update(target_frequency_mhz=900.0))
+    run = synthesized.doit("synth:tiny")
+    assert run.returncode == 0
+    assert "warning: timing not met" in run.tasks["synth:tiny"]["out"]
+    run = synthesized.doit("synth:tiny", env={**os.environ, "ATOMIK_TIMING": "fail"})
+    assert run.returncode != 0
+    assert "timing not met" in run.tasks["synth:tiny"]["err"]
+    synthesized.edit_schema("tiny", lambda d: d["schema"]["constraints"].update(target_frequency_mhz=27.0))
+    assert synthesized.doit("synth:tiny").returncode == 0
+
+
+def test_missing_synthesis_tool_fails_with_an_install_hint(synthesized, tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("make", "sh", "nextpnr-himbaechel", "gowin_pack"):
+        found = shutil.which(tool) or shutil.which(tool, path=os.path.dirname(os.sys.executable))
+        os.symlink(found, bin_dir / tool)
+    synthesized.forget("synth:tiny")
+    run = synthesized.doit("synth:tiny", env={**os.environ, "PATH": str(bin_dir)})
+    assert run.returncode != 0
+    assert "yosys not found on PATH" in run.tasks["synth:tiny"]["err"]
+    assert "apt-get install yosys" in run.tasks["synth:tiny"]["err"]
+    synthesized.forget("synth:tiny")
+
+
+def test_vendor_flow_selected_but_missing_says_so(tmp_path):
+    proj = make_project(
+        tmp_path / "p",
+        schemas=[ROOT / "schemas/edge-sensor-imu.json"],
+        config='[hardware]\nflow = "gowin"\nsimulate = false\nsynthesize = "never"\n',
+    )
+    run = proj.doit("synth:edge-sensor-imu")
+    assert run.returncode != 0
+    assert "gw_sh not found on PATH" in run.tasks["synth:edge-sensor-imu"]["err"]
+
+
+# ---- programming ------------------------------------------------------------------------------------------
+def test_program_without_a_board_fails_fast_with_one_clear_line(synthesized):
+    start = time.monotonic()
+    run = synthesized.doit("program:tiny")
+    assert run.returncode != 0
+    assert time.monotonic() - start < 60  # no hang; never asserted tighter than "it returned"
+    err = run.tasks["program:tiny"]["err"].strip().splitlines()
+    assert len(err) == 1 and "no tangnano9k found: check the USB cable and the udev rules" in err[0], err
+
+
+def test_program_is_never_in_the_default_run(synthesized):
+    run = synthesized.doit()
+    assert not [n for n in run.tasks if n.startswith(("program:", "hwtest:"))]
+
+
+# ---- host driver against a software board on a pty -------------------------------------------------------
+@pytest.fixture(scope="module")
+def vector_files(tmp_path_factory):
+    proj = make_project(tmp_path_factory.mktemp("vec") / "p")
+    assert proj.doit("vectors").returncode == 0
+    return proj.root / "build"
+
+
+def _load(build: Path, stem: str):
+    vview = json.loads((build / f"views/_vectors/{stem}.json").read_text())
+    return vview, vectors.parse_text((build / f"vectors/{stem}.txt").read_text())
+
+
+@pytest.mark.parametrize("stem", ["edge-sensor-imu", "video-h264-delta"])
+def test_host_driver_replays_the_vectors_against_the_pty_board(vector_files, stem):
+    vview, ops = _load(vector_files, stem)
+    with BoardModel(vview) as model, hostlink.BoardLink.open(model.path, 115200, boards.get("tangnano9k")) as link:
+        link.ping()
+        result = hostlink.replay(link, ops, vview)
+    checks = len([op for op in ops if op[0] != "scenario"])  # every operation, as the other harnesses count
+    assert result["failed"] == 0 and result["passed"] == checks, result["failures"][:3]
+
+
+def test_host_driver_reports_a_wrong_value(vector_files):
+    vview, _ = _load(vector_files, "edge-sensor-imu")
+    wrong = [("scenario", "x"), ("accumulate", "motion_delta", 5), ("reconstruct", "motion_delta", 4)]
+    with BoardModel(vview) as model, hostlink.BoardLink.open(model.path, 115200, boards.get("tangnano9k")) as link:
+        result = hostlink.replay(link, wrong, vview)
+    assert result["failed"] == 1 and "expected 4, actual 5" in result["failures"][0]
+
+
+def test_host_driver_timeout_and_garbled_reply_are_clear(vector_files):
+    vview, _ = _load(vector_files, "edge-sensor-imu")
+    board = boards.get("tangnano9k")
+    with BoardModel(vview, mode="silent") as model, hostlink.BoardLink.open(model.path, 115200, board, 0.3) as link:
+        with pytest.raises(hostlink.LinkError, match=r"timeout: nothing in 0.3 s after command b'P'"):
+            link.ping()
+    with BoardModel(vview, mode="garbled") as model, hostlink.BoardLink.open(model.path, 115200, board) as link:
+        with pytest.raises(hostlink.LinkError, match=r"garbled reply to b'P': got 0x11, expected b'K'"):
+            link.ping()
+
+
+def test_host_driver_missing_port_is_clear(tmp_path):
+    with pytest.raises(hostlink.LinkError, match="cannot open serial port /nonexistent/ttyX"):
+        hostlink.BoardLink.open("/nonexistent/ttyX", 115200, boards.get("tangnano9k"))
+    with pytest.raises(hostlink.LinkError, match="no tangnano9k answered on a serial port"):
+        hostlink.BoardLink.open("auto", 115200, boards.get("tangnano9k"))
+
+
+def test_hwtest_task_with_a_missing_port(tmp_path):
+    proj = make_project(
+        tmp_path / "p",
+        schemas=[ROOT / "schemas/edge-sensor-imu.json"],
+        config='[hardware]\nserial_port = "/dev/ttyNOPE"\nsimulate = false\nsynthesize = "never"\n',
+    )
+    run = proj.doit("hwtest:edge-sensor-imu")
+    assert run.returncode != 0
+    assert "cannot open serial port /dev/ttyNOPE" in run.tasks["hwtest:edge-sensor-imu"]["err"]
+
+
+# ---- log parsers on logs captured from this toolchain ----------------------------------------------------
+def test_report_parser_on_a_real_nextpnr_report():
+    data = hardware.parse_nextpnr_report(json.loads((DATA / "nextpnr-video-h264-delta.report.json").read_text()))
+    assert data["lut"] == {"used": 6199, "available": 8640}
+    assert data["ff"] == {"used": 1776, "available": 6480}
+    assert data["bsram"] == {"used": 8, "available": 26}
+    assert data["io"]["used"] == 10
+    assert data["fmax"]["core.clk"]["constraint"] == 150.0
+    assert round(data["fmax"]["core.clk"]["achieved"], 2) == 75.36
+
+
+def test_log_parser_keeps_the_final_verdict_per_clock():
+    video = hardware.parse_nextpnr_log((DATA / "nextpnr-video-h264-delta.log").read_text())
+    assert video == {"core.clk": {"achieved": 75.36, "passed": False, "target": 150.0}}
+    # this log holds an estimate that passes, then the routed figure that fails
+    imu = hardware.parse_nextpnr_log((DATA / "nextpnr-edge-sensor-imu.log").read_text())
+    assert imu == {"core.clk": {"achieved": 85.73, "passed": False, "target": 100.0}}
+    assert hardware.parse_nextpnr_log("no timing here") == {}
