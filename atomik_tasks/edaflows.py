@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 from importlib import import_module
 from pathlib import Path
@@ -17,6 +18,27 @@ def run_flow(ctx: VerifyContext, flow_name: str, edam: dict[str, Any], work: Pat
     Output goes to <work>/<flow>.log and the task's log. A failure raises VerifyFailure with its first lines.
     """
     flow_cls = getattr(import_module(f"edalize.flows.{flow_name}"), flow_name.capitalize())
+    with _pristine(flow_cls):
+        return _run(ctx, flow_name, flow_cls, edam, work, run)
+
+
+@contextlib.contextmanager
+def _pristine(flow_cls: type):
+    """Edalize 0.6.8's merge_dict writes into the flow class's own tool-option dicts, so list options
+    (nextpnr_options, verilator_options) pile up from one flow to the next in a process: --freq 100 --freq 27.
+    Restore them after every run."""
+    saved = {name: copy.deepcopy(getattr(flow_cls, name)) for name in _CLASS_STATE if hasattr(flow_cls, name)}
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(flow_cls, name, value)
+
+
+_CLASS_STATE = ("_flow", "FLOW_DEFINED_TOOL_OPTIONS")
+
+
+def _run(ctx: VerifyContext, flow_name: str, flow_cls: type, edam: dict[str, Any], work: Path, run: bool) -> str:
     work.mkdir(parents=True, exist_ok=True)
     log = work / f"{flow_name}.log"
     with log.open("w", encoding="utf-8") as fh:

@@ -256,3 +256,22 @@ def test_log_parser_keeps_the_final_verdict_per_clock():
     imu = hardware.parse_nextpnr_log((DATA / "nextpnr-edge-sensor-imu.log").read_text())
     assert imu == {"core.clk": {"achieved": 85.73, "passed": False, "target": 100.0}}
     assert hardware.parse_nextpnr_log("no timing here") == {}
+
+
+def test_edalize_flow_options_do_not_leak_from_one_flow_to_the_next(tmp_path):
+    # Edalize 0.6.8 merges tool options into the flow class itself; run_flow must undo that per run.
+    from edalize.flows.apicula import Apicula
+
+    from atomik_tasks.edaflows import _pristine
+
+    seen = []
+    for mhz in ("100", "27"):
+        with _pristine(Apicula):
+            edam = {
+                "name": "x",
+                "toplevel": "x",
+                "files": [],
+                "flow_options": {"board": "tangnano9k", "nextpnr_options": ["--freq", mhz]},
+            }
+            seen.append(Apicula(edam, str(tmp_path)).edam["tool_options"]["nextpnr"]["nextpnr_options"])
+    assert seen == [["--freq", "100"], ["--freq", "27"]]
