@@ -397,7 +397,7 @@ def hardware_tasks(p: Any) -> Any:
             ],
             "task_dep": [f"validate:{stem}"],
             "targets": [str(report(layout, "sim-uart", stem))],
-            "verbosity": 2,
+            "verbosity": 1,  # captured: the reporter prints it as one block
             "clean": True,
         }
         yield {
@@ -409,7 +409,7 @@ def hardware_tasks(p: Any) -> Any:
             "task_dep": [f"validate:{stem}"],
             "uptodate": [config_changed(synth_cfg)],
             "targets": [str(report(layout, "synth", stem))],
-            "verbosity": 2,
+            "verbosity": 1,  # captured: the reporter prints it as one block
             "clean": True,
         }
         yield {
@@ -428,7 +428,7 @@ def hardware_tasks(p: Any) -> Any:
             ],
             "task_dep": [f"synth:{stem}"],
             "uptodate": [False],
-            "verbosity": 2,
+            "verbosity": 1,  # captured: the reporter prints it as one block
         }
         yield {
             "basename": "hwtest",
@@ -446,7 +446,7 @@ def hardware_tasks(p: Any) -> Any:
             ],
             "task_dep": [f"vectors:{stem}"],
             "uptodate": [False],
-            "verbosity": 2,
+            "verbosity": 1,  # captured: the reporter prints it as one block
         }
     yield group("sim", "uart", "simulate every board design", sims)
 

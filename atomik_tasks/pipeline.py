@@ -94,7 +94,11 @@ def build_model(layout: Layout, stem: str) -> None:
     clash_file = layout.clash(stem)
     clashes = read_json(clash_file) if clash_file.exists() else []
     diags, model = check_schema(path, display_path(layout, path), clashes)
-    write_json(layout.result(stem), {"valid": model is not None, "diagnostics": [d.to_dict() for d in diags]})
+    source = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+    write_json(
+        layout.result(stem),
+        {"valid": model is not None, "source_sha256": source, "diagnostics": [d.to_dict() for d in diags]},
+    )
     outputs = [layout.model(stem), layout.view(VECTORS_VIEW, stem)] + [
         layout.view(t, stem) for t in targets.all_targets()
     ]

@@ -15,12 +15,21 @@ from typing import Any
 
 from . import hardware, pipeline, targets, verify
 from .paths import PACKAGE_DIR, Layout
+from .reporter import AtomikReporter
 
 _PKG = str(PACKAGE_DIR)
 # Code whose change must re-run a stage (besides its data inputs).
 _MODEL_CODE = [
     os.path.join(_PKG, name)
-    for name in ("jsonsource.py", "validation.py", "model.py", "naming.py", "diagnostics.py", "spec/atomik-schema.json")
+    for name in (
+        "jsonsource.py",
+        "validation.py",
+        "model.py",
+        "naming.py",
+        "diagnostics.py",
+        "pipeline.py",
+        "spec/atomik-schema.json",
+    )
 ]
 _RENDER_CODE = [os.path.join(_PKG, name) for name in ("targets/base.py", "escape.py", "naming.py")]
 
@@ -146,7 +155,7 @@ def model_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
             "doc": f"report the diagnostics of {stem}.json; fails on any error",
             "actions": [(pipeline.report_result, [p.layout, stem])],
             "file_dep": [p.model(stem, "result")],
-            "verbosity": 2,
+            "verbosity": 1,  # captured: the reporter prints it as one block
         }
 
 
@@ -219,7 +228,7 @@ def verify_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
                 # task_dep orders only; whether this re-runs still depends on this schema's files alone.
                 "task_dep": [f"validate:{stem}", f"generate:{name}"],
                 "targets": [str(verify.report_path(p.layout, name, stem))],
-                "verbosity": 2,
+                "verbosity": 1,  # captured: the reporter prints it as one block
                 "clean": True,
             }
         if target.package_check:
@@ -232,7 +241,7 @@ def verify_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
                 "file_dep": [package, *(p.manifest(name, s) for s in p.stems), *code],
                 "task_dep": [f"generate:{name}"],
                 "targets": [str(verify.report_path(p.layout, name, verify.PACKAGE))],
-                "verbosity": 2,
+                "verbosity": 1,  # captured: the reporter prints it as one block
                 "clean": True,
             }
         yield group("verify", name, f"verify the {name} SDK", subtasks)
@@ -250,7 +259,7 @@ def check_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
             "actions": [(pipeline.check_interfaces, [p.layout, stem])],
             "file_dep": [p.manifest(t, stem) for t in langs] + [p.fingerprint(t) for t in langs],
             "task_dep": [f"validate:{stem}"],
-            "verbosity": 2,
+            "verbosity": 1,  # captured: the reporter prints it as one block
         }
     yield group("check", "interfaces", "check every schema's interface", [f"check:interfaces:{s}" for s in p.stems])
 
@@ -262,6 +271,7 @@ def doit_config(layout: Layout) -> dict[str, Any]:
         "backend": "sqlite3",
         "dep_file": str(layout.build / "doit.sqlite3"),
         "check_file_uptodate": "md5",
+        "reporter": AtomikReporter,
         # `doit clean` removes what every task wrote (group sub-tasks too) and forgets their state.
         "cleandep": True,
         "cleanforget": True,

@@ -106,8 +106,8 @@ class VerifyContext:
         out = proc.stdout + proc.stderr
         with self.log.open("a", encoding="utf-8") as fh:
             fh.write(f"$ {' '.join(cmd)}\n{out}\n[exit {proc.returncode}]\n")
-        if proc.returncode != 0:
-            raise VerifyFailure(f"{Path(cmd[0]).name} exited {proc.returncode}:\n{excerpt(out)}")
+        if proc.returncode != 0:  # what went wrong is usually on stderr: look there first
+            raise VerifyFailure(f"{Path(cmd[0]).name} exited {proc.returncode}:\n{excerpt(proc.stderr + proc.stdout)}")
         return out
 
 
@@ -213,7 +213,9 @@ def run_check(
         **(extra or {}),
     }
     if error:
-        data["error"] = error.splitlines()[0]
+        # one line: which tool failed and the first thing it said
+        lines = [line.strip() for line in error.splitlines() if line.strip()]
+        data["error"] = " ".join(lines[:2])[:300]
     write_json(report, data)
     for note in ctx.notes:
         print(f"note: {note}")

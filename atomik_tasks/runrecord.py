@@ -1,0 +1,233 @@
+"""What a run leaves behind for people, CI and coding agents.
+
+- build/reports/run.json (and build/reports/runs/<time>.json): every task with status, start, duration and the
+  artifacts it wrote (sha256), with the verify, simulation and synthesis results merged in; valid against
+  atomik_tasks/spec/run.schema.json.
+- build/reports/junit.xml: one test case per task, for CI.
+- build/metrics.jsonl: one record per run, and regression alerts against the last ten successful runs.
+- build/context.json: the project's state in under 1,000 tokens; the same state gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from .fsio import dump_json, write_if_changed
+
+BASELINE_RUNS = 10
+CONTEXT_LIMIT = 4000  # characters: about 1,000 tokens at 4 characters a token
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_results(build: Path) -> dict[str, dict[str, Any]]:
+    """verify-, sim-uart- and synth- reports by task name."""
+    out = {}
+    for path in sorted((build / "reports").glob("*.json")):
+        if path.name == "run.json":
+            continue
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and "task" in data:
+            out[data["task"]] = data
+    return out
+
+
+def record_run(
+    build: Path, records: list[dict[str, Any]], started: datetime, seconds: float, argv: list[str]
+) -> dict[str, Any]:
+    tasks = []
+    for r in records:
+        artifacts = []
+        if r["status"] == "success":
+            for target in r["targets"]:
+                path = Path(target)
+                if path.is_file():
+                    artifacts.append({"path": str(path), "sha256": _sha256(path)})
+        tasks.append(
+            {k: r.get(k) for k in ("name", "status", "start", "seconds")}
+            | {"artifacts": artifacts}
+            | ({"cause": r["cause"]} if "cause" in r else {})
+        )
+    failed = [t for t in tasks if t["status"] == "failure"]
+    results = load_results(build)
+    run = {
+        "schema_version": 1,
+        "started": started.isoformat(timespec="milliseconds"),
+        "seconds": round(seconds, 3),
+        "command": ["doit", *argv],
+        "status": "failed" if failed else "passed",
+        "counts": {
+            "executed": sum(1 for t in tasks if t["status"] in ("success", "failure")),
+            "up_to_date": sum(1 for t in tasks if t["status"] == "up-to-date"),
+            "failed": len(failed),
+        },
+        "tasks": tasks,
+        "results": results,
+    }
+    run["alerts"] = append_metrics(build, run)
+    reports = build / "reports"
+    text = dump_json(run)
+    write_if_changed(reports / "run.json", text)
+    write_if_changed(reports / "runs" / f"{started.strftime('%Y%m%dT%H%M%S%fZ')}.json", text)
+    write_if_changed(reports / "junit.xml", junit(run))
+    write_if_changed(build / "context.json", dump_json(context(build, run)))
+    return run
+
+
+def junit(run: dict[str, Any]) -> str:
+    suite = ET.Element(
+        "testsuite",
+        name="atomik-tasks",
+        tests=str(len(run["tasks"])),
+        failures=str(run["counts"]["failed"]),
+        time=f"{run['seconds']:.3f}",
+    )
+    for task in run["tasks"]:
+        classname, _, name = task["name"].partition(":")
+        case = ET.SubElement(
+            suite, "testcase", classname=classname, name=name or classname, time=f"{task['seconds'] or 0:.3f}"
+        )
+        if task["status"] == "failure":
+            ET.SubElement(case, "failure", message=task.get("cause", "failed"))
+        elif task["status"] == "up-to-date":
+            ET.SubElement(case, "system-out").text = "up to date"
+    return ET.tostring(suite, encoding="unicode") + "\n"
+
+
+# ---- metrics and regressions --------------------------------------------------------------------------------
+def metrics_of(run: dict[str, Any]) -> dict[str, Any]:
+    results = run["results"].values()
+    return {
+        "started": run["started"],
+        "status": run["status"],
+        "seconds": run["seconds"],
+        "executed": run["counts"]["executed"],
+        "tests_passed": sum(r.get("passed", 0) for r in results if not r["task"].startswith("synth:")),
+        "fmax_mhz": {r["schema"]: r["fmax_mhz"] for r in results if r.get("fmax_mhz")},
+        "lut": {r["schema"]: r["lut"]["used"] for r in results if isinstance(r.get("lut"), dict)},
+    }
+
+
+def regressions(current: dict[str, Any], history: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Compare a run with the mean of the last successful runs (the first run is its own baseline)."""
+    base = [h for h in history if h["status"] == "passed"][-BASELINE_RUNS:]
+    if not base:
+        return []
+    alerts = []
+    tests = statistics.mean(h["tests_passed"] for h in base)
+    if current["tests_passed"] < tests:
+        alerts.append(
+            {"level": "critical", "message": f"tests passing fell to {current['tests_passed']} (baseline {tests:.0f})"}
+        )
+    for key, level, worse, limit, label in (
+        ("fmax_mhz", "warning", lambda now, was: now < was * 0.95, "5 %", "Fmax"),
+        ("lut", "warning", lambda now, was: now > was * 1.10, "10 %", "LUT use"),
+    ):
+        for schema, now in current[key].items():
+            past = [h[key][schema] for h in base if schema in h.get(key, {})]
+            if past and worse(now, statistics.mean(past)):
+                alerts.append(
+                    {
+                        "level": level,
+                        "message": f"{label} of {schema} moved more than {limit}: "
+                        f"{now:g} against a baseline of {statistics.mean(past):.1f}",
+                    }
+                )
+    times = [h["seconds"] for h in base if h["executed"] == current["executed"]]
+    if len(times) >= 3 and current["seconds"] > statistics.mean(times) + 2 * statistics.stdev(times):
+        alerts.append(
+            {
+                "level": "note",
+                "message": f"build took {current['seconds']:.1f} s, more than 2 standard "
+                f"deviations above {statistics.mean(times):.1f} s",
+            }
+        )
+    return alerts
+
+
+def append_metrics(build: Path, run: dict[str, Any]) -> list[dict[str, str]]:
+    path = build / "metrics.jsonl"
+    history = []
+    if path.exists():
+        history = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    current = metrics_of(run)
+    alerts = regressions(current, history)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({**current, "alerts": alerts}, sort_keys=True) + "\n")
+    return alerts
+
+
+# ---- the state, briefly -------------------------------------------------------------------------------------
+def context(build: Path, run: dict[str, Any]) -> dict[str, Any]:
+    """The state of the project for a coding agent: small, and the same for the same state."""
+    root = build.parent
+    schemas = {}
+    stale = []
+    for path in sorted((root / "schemas").glob("*.json")):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        schemas[path.stem] = digest
+        result = build / "model" / f"{path.stem}.result.json"
+        built = json.loads(result.read_text("utf-8")).get("source_sha256", "")[:16] if result.exists() else ""
+        if built != digest:
+            stale.append(path.stem)
+    by_kind: dict[str, dict[str, list[int]]] = {}
+    failing = []
+    for task, r in sorted(run["results"].items()):
+        kind = task.rsplit(":", 1)[0]
+        counts = by_kind.setdefault(kind, {"passed": [0], "failed": [0]})
+        counts["passed" if r["status"] == "passed" else "failed"][0] += 1
+        if r["status"] != "passed":
+            failing.append({"task": task, "cause": (r.get("error") or "failed")[:160]})
+    for t in run["tasks"]:
+        if t["status"] == "failure" and t["name"] not in run["results"]:
+            failing.append({"task": t["name"], "cause": t.get("cause", "failed")[:160]})
+    state = {
+        "schemas": schemas,
+        "checks": {k: f"{v['passed'][0]} passed, {v['failed'][0]} failed" for k, v in by_kind.items()},
+        "failing": failing[:10],
+        "stale": stale,
+        "last_run": run["status"],
+    }
+    if len(dump_json(state)) > CONTEXT_LIMIT:
+        state["checks"] = {
+            "total": f"{sum(v['passed'][0] for v in by_kind.values())} passed, "
+            f"{sum(v['failed'][0] for v in by_kind.values())} failed"
+        }
+        state["failing"] = failing[:3]
+    return state
+
+
+def summary_lines(run: dict[str, Any]) -> list[str]:
+    """Per language and per schema: checks passed / failed, tests, seconds; then alerts."""
+    rows: dict[tuple[str, str], list[float]] = {}
+    for r in run["results"].values():
+        kind = r["task"].split(":")[0]
+        what = r.get("language", "") if kind == "verify" else kind
+        key = (what, r.get("schema", ""))
+        row = rows.setdefault(key, [0, 0, 0, 0.0])
+        row[0 if r["status"] == "passed" else 1] += 1
+        row[2] += r.get("tests", 0) if kind != "synth" else 0
+        row[3] += r.get("seconds", 0.0)
+    if not rows:
+        return []
+    lines = [f"{'check':<12} {'schema':<26} {'passed':>6} {'failed':>6} {'tests':>6} {'seconds':>8}"]
+    for (what, schema), (ok, bad, tests, secs) in sorted(rows.items()):
+        lines.append(f"{what:<12} {schema:<26} {ok:>6} {bad:>6} {tests:>6} {secs:>8.1f}")
+    for alert in run.get("alerts", []):
+        lines.append(f"{alert['level'].upper()}: {alert['message']}")
+    return lines

@@ -1,0 +1,142 @@
+"""The reporter and the run record, on real runs in temp copies."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+from conftest import make_project
+
+from atomik_tasks import runrecord
+from atomik_tasks.paths import PACKAGE_DIR
+
+SCHEMA = json.loads((PACKAGE_DIR / "spec/run.schema.json").read_text())
+
+
+def plain_doit(proj, *args):
+    """doit with the project's own reporter (the default in DOIT_CONFIG), as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "doit", *args], cwd=proj.root, capture_output=True, text=True, timeout=1200
+    )
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory):
+    proj = make_project(tmp_path_factory.mktemp("rep") / "p")
+    first = plain_doit(proj, "-n", "2")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    return proj, first
+
+
+def test_progress_blocks_and_summary(reported):
+    _, first = reported
+    lines = first.stdout.splitlines()
+    progress = [line for line in lines if line.startswith("[")]
+    assert progress and all(" s" in line for line in progress)
+    total = int(progress[0].split("/")[1].split("]")[0])
+    assert len(progress) == total  # every task with actions reported once, counted k of N
+    # with -n 2 a task's output follows its own header line, indented, as one block
+    header = next(i for i, line in enumerate(lines) if "] verify:python:finance-price-tick " in line)
+    assert lines[header + 1].startswith("    verify:python:finance-price-tick: ")
+    assert any(line.startswith("python ") and "finance-price-tick" in line for line in lines)  # summary table
+    assert lines[-1].endswith(" s") and " up to date, 0 failed in " in lines[-1]
+
+
+def test_noop_folds_up_to_date_tasks_into_a_count(reported):
+    proj, _ = reported
+    again = plain_doit(proj)
+    assert again.returncode == 0
+    assert not [line for line in again.stdout.splitlines() if line.startswith("[")]
+    assert "0 executed, " in again.stdout.splitlines()[-1]
+
+
+def test_run_json_is_valid_and_lists_artifacts(reported):
+    proj, _ = reported
+    run = json.loads((proj.root / "build/reports/run.json").read_text())
+    jsonschema.validate(run, SCHEMA)
+    history = sorted((proj.root / "build/reports/runs").glob("*.json"))
+    assert history and json.loads(history[0].read_text())["counts"]["executed"] > 0
+    first = json.loads(history[0].read_text())
+    jsonschema.validate(first, SCHEMA)
+    gen = next(t for t in first["tasks"] if t["name"] == "generate:c:finance-price-tick")
+    assert gen["status"] == "success" and gen["seconds"] >= 0 and gen["start"]
+    # the manifest is the artifact of record: it maps every file the task wrote to its sha256
+    manifest = next(a for a in gen["artifacts"] if a["path"].endswith("manifests/c/finance-price-tick.json"))
+    assert "src/finance_trading_price_tick.c" in json.loads(open(manifest["path"]).read())
+    assert "verify:rust:video-h264-delta" in first["results"]
+
+
+def test_junit_has_a_case_per_task(reported):
+    proj, _ = reported
+    suite = ET.parse(proj.root / "build/reports/junit.xml").getroot()
+    run = json.loads((proj.root / "build/reports/run.json").read_text())
+    assert len(suite.findall("testcase")) == len(run["tasks"]) == int(suite.get("tests"))
+
+
+def test_context_is_small_and_idempotent(reported):
+    proj, _ = reported
+    plain_doit(proj)
+    first = (proj.root / "build/context.json").read_bytes()
+    plain_doit(proj)
+    assert (proj.root / "build/context.json").read_bytes() == first
+    assert len(first) <= runrecord.CONTEXT_LIMIT
+    state = json.loads(first)
+    assert set(state["schemas"]) == {"edge-sensor-imu", "finance-price-tick", "video-h264-delta"}
+    assert state["stale"] == [] and state["failing"] == [] and state["last_run"] == "passed"
+    proj.edit_schema("edge-sensor-imu", lambda d: d["catalogue"].update(description="changed"))
+    assert runrecord.context(proj.root / "build", json.loads((proj.root / "build/reports/run.json").read_text()))[
+        "stale"
+    ] == ["edge-sensor-imu"]
+
+
+def test_injected_failure_is_reported_with_cause_and_rerun_command(tmp_path):
+    proj = make_project(tmp_path / "p")
+    assert plain_doit(proj).returncode == 0
+    module = proj.sdk / "c/src/edge_sensor_imu_fusion.c"
+    module.write_text(module.read_text().replace("obj->acc[field][i] ^= delta[i];", "obj->acc[field][i] |= delta[i];"))
+    proj.forget("verify:c:edge-sensor-imu")
+    run = plain_doit(proj)
+    assert run.returncode != 0
+    assert "FAILED verify:c:edge-sensor-imu" in run.stdout
+    assert "re-run just this: doit verify:c:edge-sensor-imu" in run.stdout
+    record = json.loads((proj.root / "build/reports/run.json").read_text())
+    jsonschema.validate(record, SCHEMA)
+    assert record["status"] == "failed"
+    assert any(a["level"] == "critical" for a in record["alerts"])  # fewer tests passing than the baseline
+    suite = ET.parse(proj.root / "build/reports/junit.xml").getroot()
+    assert [c.get("name") for c in suite.iter("testcase") if c.find("failure") is not None] == ["c:edge-sensor-imu"]
+    state = json.loads((proj.root / "build/context.json").read_text())
+    assert state["failing"][0]["task"] == "verify:c:edge-sensor-imu" and "expected" in state["failing"][0]["cause"]
+
+
+def _m(tests=100, fmax=100.0, lut=1000, seconds=10.0, status="passed"):
+    return {
+        "status": status,
+        "tests_passed": tests,
+        "fmax_mhz": {"s": fmax},
+        "lut": {"s": lut},
+        "seconds": seconds,
+        "executed": 5,
+    }
+
+
+def test_regression_rules():
+    history = [_m(seconds=10 + i % 2) for i in range(12)]
+    assert runrecord.regressions(_m(), history) == []
+    assert runrecord.regressions(_m(), []) == []  # the first run is the baseline
+    levels = {
+        a["level"]: a["message"] for a in runrecord.regressions(_m(tests=99, fmax=94, lut=1101, seconds=30), history)
+    }
+    assert "tests passing fell to 99" in levels["critical"]
+    assert "build took 30.0 s" in levels["note"]
+    warnings = [a["message"] for a in runrecord.regressions(_m(fmax=94, lut=1101), history) if a["level"] == "warning"]
+    assert any(w.startswith("Fmax of s") for w in warnings) and any(w.startswith("LUT use of s") for w in warnings)
+    assert runrecord.regressions(_m(fmax=96, lut=1099), history) == []  # inside 5 % and 10 %
+    # failed runs are not part of the baseline
+    assert runrecord.regressions(_m(tests=50), [_m(tests=10, status="failed"), *history[:1]]) == [
+        {"level": "critical", "message": "tests passing fell to 50 (baseline 100)"}
+    ]
