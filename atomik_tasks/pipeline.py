@@ -8,6 +8,7 @@ mtime and its hash, and downstream tasks stay up to date.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sys
@@ -108,6 +109,7 @@ def build_model(layout: Layout, stem: str) -> None:
             out.unlink(missing_ok=True)
         return
     write_json(layout.ident(stem), {**ident(model), "valid": True})
+    write_json(layout.model_dir / f"{stem}.source.json", json.loads(path.read_text("utf-8")))  # for `doit diff`
     write_json(layout.model(stem), model)
     write_json(layout.view(VECTORS_VIEW, stem), vectors.view(model))
     for name, target in targets.all_targets().items():

@@ -73,7 +73,7 @@ class AtomikReporter(ConsoleReporter):
             return
         record = self._finish(task, "success")
         text = f"[{self.done}/{self.total}] {task.name}  {record['seconds']:.2f} s\n"
-        out = self._block(task).strip("\n")
+        out = self._block(task).strip("\n") if task.verbosity < 2 else ""  # verbosity 2 was shown live
         if out:
             text += "".join(f"    {line}\n" for line in out.splitlines())
         self.write(text)
@@ -105,7 +105,8 @@ class AtomikReporter(ConsoleReporter):
         seconds = time.monotonic() - self.clock
         failed = [r for r in self.records if r["status"] == "failure"]
         executed = sum(1 for r in self.records if r["status"] in ("success", "failure"))
-        if self.build.is_dir():
+        read_only = all(r["name"] == "diff" for r in self.records if r["status"] != "up-to-date")
+        if self.build.is_dir() and not (read_only and self.records):
             run = runrecord.record_run(self.build, self.records, self.started_at, seconds, sys.argv[1:])
             for line in runrecord.summary_lines(run):
                 self.write(line + "\n")

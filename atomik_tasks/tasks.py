@@ -264,6 +264,18 @@ def check_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
     yield group("check", "interfaces", "check every schema's interface", [f"check:interfaces:{s}" for s in p.stems])
 
 
+def diff_task(p: _Paths) -> dict[str, Any]:
+    from . import schemadiff
+
+    return {
+        "basename": "diff",
+        "doc": "what changed in each schema since its last good build, and which targets that rebuilds",
+        "actions": [(schemadiff.print_report, [p.layout])],
+        "uptodate": [False],
+        "verbosity": 2,
+    }
+
+
 def doit_config(layout: Layout) -> dict[str, Any]:
     """DOIT_CONFIG: sqlite3 keeps every result when two runs overlap (dbm and json lose some)."""
     layout.build.mkdir(parents=True, exist_ok=True)
@@ -303,3 +315,4 @@ def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
     yield from verify_tasks(p)
     yield from check_tasks(p)
     yield from hardware.hardware_tasks(p)
+    yield diff_task(p)
