@@ -10,6 +10,16 @@ from pathlib import Path
 from typing import Any
 
 
+def _file_mode() -> int:
+    """0o666 less the umask: what open() would give (mkstemp makes private 0o600 files)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_MODE = _file_mode()
+
+
 def write_if_changed(path: Path, content: str | bytes) -> bool:
     """Write atomically (temp file in the same folder, then rename) unless the content is already there.
 
@@ -30,6 +40,7 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, _MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -103,13 +103,23 @@ class AtomikReporter(ConsoleReporter):
 
     def complete_run(self) -> None:
         seconds = time.monotonic() - self.clock
+        critical = False
         failed = [r for r in self.records if r["status"] == "failure"]
         executed = sum(1 for r in self.records if r["status"] in ("success", "failure"))
-        read_only = all(r["name"] == "diff" for r in self.records if r["status"] != "up-to-date")
-        if self.build.is_dir() and not (read_only and self.records):
+        ran = [r for r in self.records if r["status"] != "up-to-date"]
+        read_only = bool(ran) and all(r["name"] == "diff" for r in ran)  # `doit diff` changes nothing
+        if self.build.is_dir() and not read_only:
             run = runrecord.record_run(self.build, self.records, self.started_at, seconds, sys.argv[1:])
             for line in runrecord.summary_lines(run):
                 self.write(line + "\n")
+            critical = any(a["level"] == "critical" for a in run["alerts"])
+            if run["counts"]["executed"]:  # pictures cost a second: not on a no-op
+                from . import htmlreport
+
+                self.write(f"report: {htmlreport.write(self.build, run).relative_to(Path.cwd())}\n")
         self.write(f"{executed} executed, {self.uptodate} up to date, {len(failed)} failed in {seconds:.2f} s\n")
         if self.runtime_errors:
             self.write("Execution aborted.\n" + "\n".join(self.runtime_errors) + "\n")
+        if critical and runrecord.fail_on_critical(Path.cwd()):
+            self.write("failing the run: critical alerts, and fail_on_critical is set\n")
+            raise SystemExit(1)  # a reporter cannot fail a task; leaving with a status is what CI reads

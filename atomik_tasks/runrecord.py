@@ -33,7 +33,8 @@ def _sha256(path: Path) -> str:
 
 
 def load_results(build: Path) -> dict[str, dict[str, Any]]:
-    """verify-, sim-uart- and synth- reports by task name."""
+    """verify-, sim-uart- and synth- reports by task name, for the schemas that exist now."""
+    stems = {p.stem for p in (build.parent / "schemas").glob("*.json")} | {"_package"}
     out = {}
     for path in sorted((build / "reports").glob("*.json")):
         if path.name == "run.json":
@@ -42,7 +43,7 @@ def load_results(build: Path) -> dict[str, dict[str, Any]]:
             data = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):
             continue
-        if isinstance(data, dict) and "task" in data:
+        if isinstance(data, dict) and "task" in data and data.get("schema") in stems:
             out[data["task"]] = data
     return out
 
@@ -212,22 +213,35 @@ def context(build: Path, run: dict[str, Any]) -> dict[str, Any]:
     return state
 
 
+def fail_on_critical(root: Path) -> bool:
+    """[reports] fail_on_critical in atomik.toml, or ATOMIK_FAIL_ON_CRITICAL=1."""
+    import os
+    import tomllib
+
+    if os.environ.get("ATOMIK_FAIL_ON_CRITICAL") == "1":
+        return True
+    path = root / "atomik.toml"
+    if not path.exists():
+        return False
+    with path.open("rb") as fh:
+        return bool(tomllib.load(fh).get("reports", {}).get("fail_on_critical", False))
+
+
 def summary_lines(run: dict[str, Any]) -> list[str]:
-    """Per language and per schema: checks passed / failed, tests, seconds; then alerts."""
-    rows: dict[tuple[str, str], list[float]] = {}
-    for r in run["results"].values():
-        kind = r["task"].split(":")[0]
+    """Per language and per schema: this run (ran, up to date, failed), tests, last result, seconds; alerts."""
+    state = {t["name"]: t["status"] for t in run["tasks"]}
+    shown = {"success": "ran", "failure": "failed", "up-to-date": "up to date"}
+    lines = [f"{'check':<12} {'schema':<26} {'this run':<11} {'result':<7} {'tests':>6} {'seconds':>8}"]
+    for task, r in sorted(run["results"].items()):
+        kind = task.split(":")[0]
         what = r.get("language", "") if kind == "verify" else kind
-        key = (what, r.get("schema", ""))
-        row = rows.setdefault(key, [0, 0, 0, 0.0])
-        row[0 if r["status"] == "passed" else 1] += 1
-        row[2] += r.get("tests", 0) if kind != "synth" else 0
-        row[3] += r.get("seconds", 0.0)
-    if not rows:
-        return []
-    lines = [f"{'check':<12} {'schema':<26} {'passed':>6} {'failed':>6} {'tests':>6} {'seconds':>8}"]
-    for (what, schema), (ok, bad, tests, secs) in sorted(rows.items()):
-        lines.append(f"{what:<12} {schema:<26} {ok:>6} {bad:>6} {tests:>6} {secs:>8.1f}")
+        tests = r.get("tests", 0) if kind != "synth" else 0
+        lines.append(
+            f"{what:<12} {r.get('schema', ''):<26} {shown.get(state.get(task, ''), '-'):<11} "
+            f"{r['status']:<7} {tests:>6} {r.get('seconds', 0.0):>8.1f}"
+        )
+    if len(lines) == 1:
+        lines = []
     for alert in run.get("alerts", []):
         lines.append(f"{alert['level'].upper()}: {alert['message']}")
     return lines

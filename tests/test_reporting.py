@@ -140,3 +140,63 @@ def test_regression_rules():
     assert runrecord.regressions(_m(tests=50), [_m(tests=10, status="failed"), *history[:1]]) == [
         {"level": "critical", "message": "tests passing fell to 50 (baseline 100)"}
     ]
+
+
+def test_html_report_loads_in_chromium_with_every_schema_and_no_console_error(reported, tmp_path):
+    from atomik_tasks import toolchain
+
+    proj, _ = reported
+    page = proj.root / "build/reports/index.html"
+    assert page.exists()
+    chromium = toolchain.require("chromium")
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+    ]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert 'id="schemas"' in dom.stdout
+    for stem in ("edge-sensor-imu", "finance-price-tick", "video-h264-delta"):
+        assert f"<th>{stem}</th>" in dom.stdout
+    assert dom.stdout.count("<svg") >= 2  # the task graph and the timeline (trends need two runs)
+    console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+    assert console == []
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [chromium, *flags, "--window-size=1200,2400", f"--screenshot={shot}", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert shot.stat().st_size > 10_000
+
+
+def test_fewer_tests_passing_is_critical_and_can_fail_the_run(tmp_path):
+    import os
+
+    proj = make_project(tmp_path / "p")
+    assert plain_doit(proj).returncode == 0
+    lines_before = len((proj.root / "build/metrics.jsonl").read_text().splitlines())
+    proj.schema("video-h264-delta").unlink()
+    run = plain_doit(proj)
+    assert run.returncode == 0  # an alert, not a failure, by default
+    assert "CRITICAL: tests passing fell to" in run.stdout
+    assert len((proj.root / "build/metrics.jsonl").read_text().splitlines()) == lines_before + 1
+    strict = subprocess.run(
+        [sys.executable, "-m", "doit"],
+        cwd=proj.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ATOMIK_FAIL_ON_CRITICAL": "1"},
+    )
+    assert strict.returncode == 1
+    assert "failing the run: critical alerts" in strict.stdout
