@@ -211,18 +211,13 @@ def synthesize(layout: Layout, stem: str, config: HwConfig) -> bool:
         view = read_json(layout.view("verilog", stem))
         target_mhz = float(view["target_frequency_mhz"])
         ctx.extra.update(board=board.name, device=board.device, flow=config.flow, target_mhz=target_mhz)
+        work, edam = _synth_edam(layout, stem, key, folder, rtl)
         if config.flow == "gowin":
-            return _vendor_flow(ctx, layout, stem, key, folder, rtl, board)
+            return _vendor_flow(ctx, layout, stem, work, edam, board)
         for tool in ("yosys", "nextpnr-himbaechel", "gowin_pack", "make"):
             ctx.tool(tool)
-        work = layout.build / "synth" / stem
-        # YoWASP tools cannot see absolute paths under /tmp: nextpnr gets the constraints by a relative name.
-        cst = f"atomik_board_{key}.cst"
-        write_if_changed(work / cst, (folder / cst).read_bytes())
         edam = {
-            "name": f"atomik_board_{key}",
-            "toplevel": f"atomik_board_{key}",
-            "files": [{"name": f, "file_type": "verilogSource"} for f in rtl] + [{"name": cst, "file_type": "CST"}],
+            **edam,
             "flow_options": {
                 "board": board.edalize_board,
                 # nextpnr would stop on unmet timing; the timing setting decides instead (warn or fail).
@@ -252,22 +247,24 @@ def synthesize(layout: Layout, stem: str, config: HwConfig) -> bool:
     return run_check(layout, f"synth:{stem}", "verilog", stem, check, report(layout, "synth", stem))
 
 
+def _synth_edam(layout: Layout, stem: str, key: str, folder: Path, rtl: list[str]) -> tuple[Path, dict[str, Any]]:
+    """The synthesis work folder and the EDAM of the board design, without flow options."""
+    work = layout.build / "synth" / stem
+    # YoWASP tools cannot see absolute paths under /tmp: the constraints go in the work folder, by a relative name.
+    cst = f"atomik_board_{key}.cst"
+    write_if_changed(work / cst, (folder / cst).read_bytes())
+    files = [{"name": f, "file_type": "verilogSource"} for f in rtl] + [{"name": cst, "file_type": "CST"}]
+    return work, {"name": f"atomik_board_{key}", "toplevel": f"atomik_board_{key}", "files": files}
+
+
 def _vendor_flow(
-    ctx: VerifyContext, layout: Layout, stem: str, key: str, folder: Path, rtl: list[str], board: boards.Board
+    ctx: VerifyContext, layout: Layout, stem: str, work: Path, edam: dict[str, Any], board: boards.Board
 ) -> Counts:
     """The vendor Gowin flow through Edalize, when gw_sh is installed (it is not on this project's machines,
     so its resource reports are not parsed: the report says so)."""
     ctx.tool("gw_sh")
     ctx.tool("make")
-    work = layout.build / "synth" / stem
-    cst = f"atomik_board_{key}.cst"
-    write_if_changed(work / cst, (folder / cst).read_bytes())
-    edam = {
-        "name": f"atomik_board_{key}",
-        "toplevel": f"atomik_board_{key}",
-        "files": [{"name": f, "file_type": "verilogSource"} for f in rtl] + [{"name": cst, "file_type": "CST"}],
-        "flow_options": {"part": board.device, "part_version": board.family[-1]},
-    }
+    edam = {**edam, "flow_options": {"part": board.device, "part_version": board.family[-1]}}
     run_flow(ctx, "gowin", edam, work)
     found = sorted(p for p in work.rglob("*.fs") if p != bitstream(layout, stem))  # not our copy of a last run
     if not found:
