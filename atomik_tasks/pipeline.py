@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import targets, vectors
+from . import schemadiff, targets, vectors
 from .diagnostics import Diagnostic, errors
 from .fsio import read_json, sha256_text, write_if_changed, write_json
 from .jsonsource import SourceError, read_schema_file
@@ -109,7 +109,7 @@ def build_model(layout: Layout, stem: str) -> None:
             out.unlink(missing_ok=True)
         return
     write_json(layout.ident(stem), {**ident(model), "valid": True})
-    write_json(layout.model_dir / f"{stem}.source.json", json.loads(path.read_text("utf-8")))  # for `doit diff`
+    write_json(schemadiff.source_snapshot(layout, stem), json.loads(path.read_text("utf-8")))  # for `doit diff`
     write_json(layout.model(stem), model)
     write_json(layout.view(VECTORS_VIEW, stem), vectors.view(model))
     for name, target in targets.all_targets().items():

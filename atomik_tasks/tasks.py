@@ -144,6 +144,7 @@ def model_tasks(p: _Paths) -> Iterator[dict[str, Any]]:
                 p.model(stem, "result"),
                 p.model(stem, "ident"),
                 p.model(stem, "model"),
+                p.model(stem, "source"),  # the last valid document, for `doit diff`
                 p.view(pipeline.VECTORS_VIEW, stem),
                 *(p.view(t, stem) for t in p.targets),
             ],
