@@ -13,9 +13,9 @@ import json
 import re
 
 # Every line terminator of Python, C, Rust, JavaScript, Verilog and Tcl, plus those str.splitlines knows.
-_LINE_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_BREAKS = "\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]"
 # Control codes, DEL, C1 controls, bidi marks and overrides, BOM, noncharacters that lint on.
-_UNSAFE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
+_UNSAFE = "[\x00-\x08\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
 
 
 def _visible(match: re.Match) -> str:
@@ -25,8 +25,8 @@ def _visible(match: re.Match) -> str:
 def comment_lines(text: str, ascii_only: bool = False) -> list[str]:
     """Lines of plain text safe to put after a line-comment marker in any target."""
     lines = []
-    for line in _LINE_BREAKS.split(text.replace("\t", " ")):
-        line = _UNSAFE.sub(_visible, line)
+    for line in re.split(_LINE_BREAKS, text.replace("\t", " ")):  # re caches compiled patterns
+        line = re.sub(_UNSAFE, _visible, line)
         if ascii_only:
             line = re.sub(r"[^\x20-\x7e]", _visible, line)
         lines.append(line.rstrip())

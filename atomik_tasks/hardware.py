@@ -16,17 +16,16 @@ Configuration comes from atomik.toml at the project root (all keys optional):
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
 import sys
-import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import boards, targets, toolchain, vectors
-from .edaflows import run_flow
+from . import boards, targets, toolchain
 from .fsio import read_json, sha256_text, write_if_changed, write_json
 from .paths import Layout
 from .verify import Counts, VerifyContext, VerifyFailure, run_check, vector_counts
@@ -49,11 +48,8 @@ class HwConfig:
 
 def load_config(root: Path) -> HwConfig:
     """[hardware] of atomik.toml, over the defaults; ATOMIK_TIMING=fail overrides timing (for CI)."""
-    data: dict[str, Any] = {}
     path = root / CONFIG_FILE
-    if path.exists():
-        with path.open("rb") as fh:
-            data = tomllib.load(fh).get("hardware", {})
+    data = dict(_hardware_table(str(path), path.stat().st_mtime_ns if path.exists() else 0))
     unknown = set(data) - set(HwConfig.__dataclass_fields__)
     if unknown:
         raise ValueError(f"{path}: unknown [hardware] keys: {', '.join(sorted(unknown))}")
@@ -68,6 +64,17 @@ def load_config(root: Path) -> HwConfig:
         raise ValueError(f"{path}: synthesize is auto, always or never")
     boards.get(config.board)
     return config
+
+
+@functools.cache
+def _hardware_table(path: str, mtime_ns: int) -> tuple[tuple[str, Any], ...]:
+    """The [hardware] table, parsed once per process (dodo.py asks twice)."""
+    if not mtime_ns:
+        return ()
+    import tomllib
+
+    with open(path, "rb") as fh:
+        return tuple(tomllib.load(fh).get("hardware", {}).items())
 
 
 # ---- the board design -------------------------------------------------------------------------------
@@ -130,6 +137,8 @@ def _design(layout: Layout, stem: str) -> tuple[str, Path, list[str]]:
 
 # ---- sim:uart:<schema> --------------------------------------------------------------------------------
 def sim_uart(layout: Layout, stem: str) -> bool:
+    from .edaflows import run_flow  # actions import their tools: task creation stays light
+
     def check(ctx: VerifyContext) -> Counts:
         key, folder, rtl = _design(layout, stem)
         for tool in ("iverilog", "vvp", "make", "verilator"):
@@ -204,6 +213,8 @@ def parse_nextpnr_log(text: str) -> dict[str, Any]:
 
 
 def synthesize(layout: Layout, stem: str, config: HwConfig) -> bool:
+    from .edaflows import run_flow
+
     board = boards.get(config.board)
 
     def check(ctx: VerifyContext) -> Counts:
@@ -262,6 +273,8 @@ def _vendor_flow(
 ) -> Counts:
     """The vendor Gowin flow through Edalize, when gw_sh is installed (it is not on this project's machines,
     so its resource reports are not parsed: the report says so)."""
+    from .edaflows import run_flow
+
     ctx.tool("gw_sh")
     ctx.tool("make")
     edam = {**edam, "flow_options": {"part": board.device, "part_version": board.family[-1]}}
@@ -317,7 +330,7 @@ def program(layout: Layout, stem: str, config: HwConfig, flash: bool = False) ->
 # ---- hwtest:<schema> -------------------------------------------------------------------------------------
 def hwtest(layout: Layout, stem: str, config: HwConfig, port: str = "") -> bool:
     """Replay the shared vectors against a board on a serial port (the host driver in hostlink)."""
-    from . import hostlink
+    from . import hostlink, vectors
 
     vview = read_json(layout.view("_vectors", stem))
     ops = vectors.parse_text((layout.build / "vectors" / f"{stem}.txt").read_text("utf-8"))

@@ -113,7 +113,11 @@ class AtomikReporter(ConsoleReporter):
             for line in runrecord.summary_lines(run):
                 self.write(line + "\n")
             critical = any(a["level"] == "critical" for a in run["alerts"])
-            if run["counts"]["executed"]:  # pictures cost a second: not on a no-op
+            checked = any(
+                r["status"] != "up-to-date" and r["name"].startswith(("verify:", "sim:", "synth:"))
+                for r in self.records
+            )
+            if checked:  # pictures cost a second: only when a check brought new results
                 from . import htmlreport
 
                 self.write(f"report: {htmlreport.write(self.build, run).relative_to(Path.cwd())}\n")

@@ -82,7 +82,8 @@ def record_run(
     }
     run["alerts"] = append_metrics(build, run)
     reports = build / "reports"
-    text = dump_json(run)
+    # compact: json's C encoder is used only without indent, and this file is rewritten on every run
+    text = json.dumps(run, sort_keys=True, separators=(",", ":")) + "\n"
     write_if_changed(reports / "run.json", text)
     write_if_changed(reports / "runs" / f"{started.strftime('%Y%m%dT%H%M%S%fZ')}.json", text)
     write_if_changed(reports / "junit.xml", junit(run))
@@ -164,8 +165,9 @@ def regressions(current: dict[str, Any], history: list[dict[str, Any]]) -> list[
 def append_metrics(build: Path, run: dict[str, Any]) -> list[dict[str, str]]:
     path = build / "metrics.jsonl"
     history = []
-    if path.exists():
-        history = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    if path.exists():  # the baseline needs the last successful runs only
+        tail = path.read_text("utf-8").splitlines()[-5 * BASELINE_RUNS :]
+        history = [json.loads(line) for line in tail if line.strip()]
     current = metrics_of(run)
     alerts = regressions(current, history)
     with path.open("a", encoding="utf-8") as fh:
