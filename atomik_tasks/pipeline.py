@@ -21,7 +21,6 @@ from .fsio import read_json, sha256_text, write_if_changed, write_json
 from .jsonsource import SourceError, read_schema_file
 from .model import ident, identity, identity_key, normalize
 from .paths import Layout
-from .targets.base import names
 
 _STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 VECTORS_VIEW = "_vectors"  # views/_vectors/<stem>.json: what the shared test vectors depend on
@@ -222,15 +221,3 @@ def write_fingerprint(out: str, files: list[str], root: str) -> None:
         rel = os.path.relpath(name, root) if name.startswith(root + os.sep) else name
         lines.append(f"{digest}  {rel}")
     write_if_changed(Path(out), "\n".join(lines) + "\n")
-
-
-def schema_output_paths(layout: Layout, target_name: str, stem: str) -> list[Path]:
-    """Files one generate task writes, known from the last identity file (empty before the first run)."""
-    ident_file = layout.ident(stem)
-    if not ident_file.exists():
-        return []
-    data = read_json(ident_file)
-    if not data.get("valid"):
-        return []
-    outputs = targets.get(target_name).schema_outputs(names(data))
-    return [layout.sdk(target_name) / rel for rel in outputs]

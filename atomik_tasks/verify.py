@@ -9,7 +9,6 @@ first lines of the tool's error and the command that re-runs just that task.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 import subprocess
@@ -179,7 +178,6 @@ def run_check(
     stem: str,
     check: Any,
     report: Path,
-    extra: dict[str, Any] | None = None,
 ) -> bool:
     """Run check(ctx) -> Counts with timing and a log; write the JSON report; print the outcome."""
     ctx = VerifyContext(layout, target_name, stem)
@@ -210,7 +208,6 @@ def run_check(
         "notes": ctx.notes,
         "log": os.path.relpath(ctx.log, layout.root),
         **ctx.extra,
-        **(extra or {}),
     }
     if error:
         # one line: which tool failed and the first thing it said
@@ -226,12 +223,3 @@ def run_check(
     print(f"{task} FAILED\n{error}", file=sys.stderr)
     print(f"  log: {data['log']}\n  re-run: doit {task}", file=sys.stderr)
     return False
-
-
-def summary(layout: Layout) -> dict[str, Any]:
-    """All verify reports, for tests and later reporting."""
-    out = {}
-    for path in sorted((layout.build / "reports").glob("verify-*.json")):
-        data = json.loads(path.read_text("utf-8"))
-        out[data["task"]] = data
-    return out
