@@ -5,12 +5,12 @@ BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(BIN):$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: all setup tools test lint bench clean
+.PHONY: all setup tools bytecode test lint bench clean
 
 all: setup
 	doit
 
-setup: $(STAMP) tools
+setup: $(STAMP) tools bytecode
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,6 +20,11 @@ $(STAMP): pyproject.toml
 
 tools: $(STAMP)
 	python -m atomik_tasks.toolchain --install
+
+# Every doit call imports the package: compile it once here, since an interpreter run with
+# PYTHONDONTWRITEBYTECODE=1 (set on this kind of machine) would otherwise compile it on every call.
+bytecode: $(STAMP)
+	python -m compileall -q atomik_tasks dodo.py bench
 
 lint: setup
 	ruff check .

@@ -21,7 +21,7 @@ _MODE = _file_mode()
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:
-    """Write atomically (temp file in the same folder, then rename) unless the content is already there.
+    """Write atomically unless the content is already there.
 
     Leaving an unchanged file alone keeps its mtime, so doit's checker does not even hash it.
     Returns True when the file was written.
@@ -32,6 +32,13 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
             return False
     except OSError:
         pass
+    write_atomic(path, data)
+    return True
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write to a temp file in the same folder, then rename: readers see the old file or the new one."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except FileNotFoundError:
@@ -45,7 +52,6 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return True
 
 
 def dump_json(data: Any) -> str:

@@ -149,15 +149,22 @@ def generate(layout: Layout, target_name: str, stem: str) -> None:
     _write_tree(layout.sdk(target_name), files, layout.manifest(target_name, stem))
 
 
+def read_ident(path: str | Path) -> dict[str, Any] | None:
+    """The identity file of a valid schema without its `valid` flag; None when missing, unreadable or invalid.
+    Task creation calls this once per schema on every `doit` run, so it takes string paths too."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not data.pop("valid", False):
+        return None
+    return data
+
+
 def valid_idents(layout: Layout) -> list[dict[str, Any]]:
-    out = []
-    for path in layout.schema_files():
-        ident_file = layout.ident(path.stem)
-        if ident_file.exists():
-            data = read_json(ident_file)
-            if data.get("valid"):
-                out.append({k: v for k, v in data.items() if k != "valid"})
-    return out
+    idents = (read_ident(layout.ident(path.stem)) for path in layout.schema_files())
+    return [i for i in idents if i is not None]
 
 
 def generate_package(layout: Layout, target_name: str) -> None:

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import statistics
+import math
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree as ET
 
-from .fsio import dump_json, write_if_changed
+from .fsio import dump_json, write_atomic, write_if_changed
 
 BASELINE_RUNS = 10
+HISTORY_RUNS = 200  # reports/runs/ keeps this many records
+TAIL_BYTES = 1 << 16  # metrics.jsonl is read from its end in chunks of this size
+TIME_NOISE_S = 0.5  # build-time notes ignore smaller slow-downs: a no-op run's 2 standard deviations are milliseconds
 CONTEXT_LIMIT = 4000  # characters: about 1,000 tokens at 4 characters a token
 
 
@@ -33,19 +36,48 @@ def _sha256(path: Path) -> str:
 
 
 def load_results(build: Path) -> dict[str, dict[str, Any]]:
-    """verify-, sim-uart- and synth- reports by task name, for the schemas that exist now."""
-    stems = {p.stem for p in (build.parent / "schemas").glob("*.json")} | {"_package"}
-    out = {}
-    for path in sorted((build / "reports").glob("*.json")):
-        if path.name == "run.json":
+    """verify-, sim-uart- and synth- reports by task name, for the schemas that exist now.
+
+    Parsed reports are cached by (mtime, size) in reports/.results-cache.json: a run reads only the reports
+    its tasks rewrote (reading every report again cost a no-op run at 30 schemas about 10 ms).
+    """
+    reports = build / "reports"
+    stems = {e.name[:-5] for e in _scan(build.parent / "schemas") if e.name.endswith(".json")} | {"_package"}
+    cache_path = reports / ".results-cache.json"
+    try:
+        cache = json.loads(cache_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    fresh: dict[str, list[Any]] = {}
+    for entry in sorted(_scan(reports), key=lambda e: e.name):
+        if not entry.name.endswith(".json") or entry.name in ("run.json", cache_path.name) or not entry.is_file():
+            continue
+        st = entry.stat()
+        stamp = [st.st_mtime_ns, st.st_size]
+        hit = cache.get(entry.name)
+        if isinstance(hit, list) and len(hit) == 2 and hit[0] == stamp:
+            fresh[entry.name] = hit
             continue
         try:
-            data = json.loads(path.read_text("utf-8"))
+            data = json.loads(Path(entry.path).read_text("utf-8"))
         except (OSError, ValueError):
             continue
-        if isinstance(data, dict) and "task" in data and data.get("schema") in stems:
+        fresh[entry.name] = [stamp, data if isinstance(data, dict) and "task" in data else None]
+    if fresh != cache:
+        write_if_changed(cache_path, json.dumps(fresh, sort_keys=True, separators=(",", ":")))
+    out = {}
+    for _stamp, data in fresh.values():
+        if data is not None and data.get("schema") in stems:
             out[data["task"]] = data
     return out
+
+
+def _scan(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as it:
+            return list(it)
+    except FileNotFoundError:
+        return []
 
 
 def record_run(
@@ -84,31 +116,70 @@ def record_run(
     reports = build / "reports"
     # compact: json's C encoder is used only without indent, and this file is rewritten on every run
     text = json.dumps(run, sort_keys=True, separators=(",", ":")) + "\n"
-    write_if_changed(reports / "run.json", text)
-    write_if_changed(reports / "runs" / f"{started.strftime('%Y%m%dT%H%M%S%fZ')}.json", text)
-    write_if_changed(reports / "junit.xml", junit(run))
+    write_atomic(reports / "run.json", text)  # always new: it holds the start time
+    _keep_copy(reports / "run.json", reports / "runs" / f"{started.strftime('%Y%m%dT%H%M%S%fZ')}.json")
+    _prune(reports / "runs", HISTORY_RUNS)
+    write_atomic(reports / "junit.xml", junit(run))
     write_if_changed(build / "context.json", dump_json(context(build, run)))
     return run
 
 
+def _keep_copy(path: Path, copy: Path) -> None:
+    """A hard link is a free copy: the next run renames a new file over `path` and leaves the link alone."""
+    copy.parent.mkdir(exist_ok=True)
+    try:
+        os.link(path, copy)
+    except FileExistsError:
+        pass  # two runs in the same microsecond: the first one's record stays
+    except OSError:
+        write_if_changed(copy, path.read_bytes())  # a file system without hard links
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Drop the oldest run records beyond `keep` (names sort by time)."""
+    names = sorted(e.name for e in _scan(folder) if e.name.endswith(".json"))
+    for name in names[:-keep]:
+        (folder / name).unlink(missing_ok=True)
+
+
+# XML 1.0 allows no control characters but tab, newline and carriage return (kept as character references),
+# no surrogates and neither U+FFFE nor U+FFFF: those are dropped.
+_XML_DROPPED = [*(c for c in range(32) if c not in (9, 10, 13)), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF]
+_XML_ATTR: dict[int, str | None] = dict.fromkeys(_XML_DROPPED) | {
+    ord("&"): "&amp;",
+    ord("<"): "&lt;",
+    ord(">"): "&gt;",
+    ord('"'): "&quot;",
+    9: "&#9;",
+    10: "&#10;",
+    13: "&#13;",
+}
+
+
+def _attr(value: str) -> str:
+    """A double-quoted XML attribute value; a task's failure cause is tool output and may hold anything."""
+    return '"' + value.translate(_XML_ATTR) + '"'
+
+
 def junit(run: dict[str, Any]) -> str:
-    suite = ET.Element(
-        "testsuite",
-        name="atomik-tasks",
-        tests=str(len(run["tasks"])),
-        failures=str(run["counts"]["failed"]),
-        time=f"{run['seconds']:.3f}",
-    )
+    """JUnit XML: one test case per task. Written by hand from attribute values only (ElementTree's import
+    was a third of what the record costs a no-op run); tests parse it back with ElementTree."""
+    out = [
+        f'<testsuite name="atomik-tasks" tests="{len(run["tasks"])}" failures="{run["counts"]["failed"]}" '
+        f'time="{run["seconds"]:.3f}">'
+    ]
     for task in run["tasks"]:
         classname, _, name = task["name"].partition(":")
-        case = ET.SubElement(
-            suite, "testcase", classname=classname, name=name or classname, time=f"{task['seconds'] or 0:.3f}"
-        )
+        seconds = task["seconds"] or 0
+        head = f'<testcase classname={_attr(classname)} name={_attr(name or classname)} time="{seconds:.3f}"'
         if task["status"] == "failure":
-            ET.SubElement(case, "failure", message=task.get("cause", "failed"))
+            out.append(f"{head}><failure message={_attr(task.get('cause', 'failed'))} /></testcase>")
         elif task["status"] == "up-to-date":
-            ET.SubElement(case, "system-out").text = "up to date"
-    return ET.tostring(suite, encoding="unicode") + "\n"
+            out.append(f"{head}><system-out>up to date</system-out></testcase>")
+        else:
+            out.append(f"{head} />")
+    out.append("</testsuite>")
+    return "".join(out) + "\n"
 
 
 # ---- metrics and regressions --------------------------------------------------------------------------------
@@ -125,13 +196,23 @@ def metrics_of(run: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _mean(values: list[float]) -> float:
+    return math.fsum(values) / len(values)
+
+
+def _stdev(values: list[float]) -> float:
+    """Sample standard deviation (statistics.stdev; that module's import alone cost 7 ms a run)."""
+    m = _mean(values)
+    return math.sqrt(math.fsum((v - m) ** 2 for v in values) / (len(values) - 1))
+
+
 def regressions(current: dict[str, Any], history: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Compare a run with the mean of the last successful runs (the first run is its own baseline)."""
     base = [h for h in history if h["status"] == "passed"][-BASELINE_RUNS:]
     if not base:
         return []
     alerts = []
-    tests = statistics.mean(h["tests_passed"] for h in base)
+    tests = _mean([h["tests_passed"] for h in base])
     if current["tests_passed"] < tests:
         alerts.append(
             {"level": "critical", "message": f"tests passing fell to {current['tests_passed']} (baseline {tests:.0f})"}
@@ -142,32 +223,52 @@ def regressions(current: dict[str, Any], history: list[dict[str, Any]]) -> list[
     ):
         for schema, now in current[key].items():
             past = [h[key][schema] for h in base if schema in h.get(key, {})]
-            if past and worse(now, statistics.mean(past)):
+            if past and worse(now, _mean(past)):
                 alerts.append(
                     {
                         "level": level,
                         "message": f"{label} of {schema} moved more than {limit}: "
-                        f"{now:g} against a baseline of {statistics.mean(past):.1f}",
+                        f"{now:g} against a baseline of {_mean(past):.1f}",
                     }
                 )
     times = [h["seconds"] for h in base if h["executed"] == current["executed"]]
-    if len(times) >= 3 and current["seconds"] > statistics.mean(times) + 2 * statistics.stdev(times):
+    if len(times) >= 3 and current["seconds"] > _mean(times) + max(2 * _stdev(times), TIME_NOISE_S):
         alerts.append(
             {
                 "level": "note",
                 "message": f"build took {current['seconds']:.1f} s, more than 2 standard "
-                f"deviations above {statistics.mean(times):.1f} s",
+                f"deviations above {_mean(times):.1f} s",
             }
         )
     return alerts
 
 
+def _tail_lines(path: Path, count: int) -> list[str]:
+    """The last `count` lines, reading from the end: the file grows by one line a run."""
+    with path.open("rb") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        chunk = TAIL_BYTES
+        while True:
+            fh.seek(max(0, size - chunk))
+            lines = fh.read().splitlines()
+            if chunk >= size:
+                break
+            if len(lines) > count:
+                lines = lines[1:]  # the first line is cut
+                break
+            chunk *= 4
+    return [line.decode("utf-8", "replace") for line in lines[-count:] if line.strip()]
+
+
 def append_metrics(build: Path, run: dict[str, Any]) -> list[dict[str, str]]:
     path = build / "metrics.jsonl"
-    history = []
+    history: list[dict[str, Any]] = []
     if path.exists():  # the baseline needs the last successful runs only
-        tail = path.read_text("utf-8").splitlines()[-5 * BASELINE_RUNS :]
-        history = [json.loads(line) for line in tail if line.strip()]
+        for line in _tail_lines(path, 5 * BASELINE_RUNS):
+            try:
+                history.append(json.loads(line))
+            except ValueError:
+                continue  # a line cut by a crash loses one record, not the history
     current = metrics_of(run)
     alerts = regressions(current, history)
     with path.open("a", encoding="utf-8") as fh:

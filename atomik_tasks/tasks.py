@@ -8,7 +8,6 @@ a change); generated files are tracked through their manifest, which holds each 
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -74,7 +73,7 @@ class _Paths:
     def ident(self, stem: str) -> dict[str, Any] | None:
         """The identity file of a valid schema (read once per run), or None."""
         if stem not in self._idents:
-            self._idents[stem] = self._read_ident(stem)
+            self._idents[stem] = pipeline.read_ident(self.model(stem, "ident"))
         return self._idents[stem]
 
     def outputs(self, target: str, stem: str) -> list[str]:
@@ -84,14 +83,6 @@ class _Paths:
             return []
         sdk = f"{self.build}/sdk/{target}"
         return [f"{sdk}/{rel}" for rel in targets.get(target).schema_outputs(targets.names(ident))]
-
-    def _read_ident(self, stem: str) -> dict[str, Any] | None:
-        try:
-            with open(self.model(stem, "ident"), encoding="utf-8") as fh:
-                data = json.load(fh)
-        except (OSError, ValueError):
-            return None
-        return data if data.get("valid") else None
 
 
 def fingerprint_tasks(p: _Paths) -> Iterator[dict[str, Any]]:

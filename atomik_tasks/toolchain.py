@@ -5,7 +5,6 @@ Run as `python -m atomik_tasks.toolchain [--install]` (make does this before eve
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import subprocess
@@ -107,6 +106,8 @@ def ensure_nextpnr_wrapper() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import argparse  # here: every doit run imports this module, only this command line parses arguments
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--install", action="store_true", help="apt-get install what is missing (root only)")
     args = parser.parse_args(argv)
