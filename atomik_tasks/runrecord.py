@@ -64,7 +64,7 @@ def load_results(build: Path) -> dict[str, dict[str, Any]]:
             continue
         fresh[entry.name] = [stamp, data if isinstance(data, dict) and "task" in data else None]
     if fresh != cache:
-        write_if_changed(cache_path, json.dumps(fresh, sort_keys=True, separators=(",", ":")))
+        write_atomic(cache_path, json.dumps(fresh, sort_keys=True, separators=(",", ":")))
     out = {}
     for _stamp, data in fresh.values():
         if data is not None and data.get("schema") in stems:
