@@ -16,6 +16,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from bench_core import DOIT, compile_bytecode, interleaved  # bench/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -40,17 +42,12 @@ def full_build(jobs: int, tmp: Path) -> tuple[float, dict[str, float]]:
 
 def noop_reporters(proj: Path, rounds: int = 9) -> dict[str, float]:
     """Best no-op `doit` with our reporter and with doit's console reporter, alternating (noise hits both alike)."""
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(ROOT / "atomik_tasks"), str(proj / "dodo.py")], check=True
+    compile_bytecode(ROOT / "atomik_tasks", proj / "dodo.py")
+    return interleaved(
+        rounds,
+        {"ours": [*DOIT], "console": [*DOIT, "-r", "console"], "start-up": [*DOIT, "--version"]},
+        proj,
     )
-    cmds = {"ours": [], "console": ["-r", "console"], "start-up": ["--version"]}
-    best = {k: float("inf") for k in cmds}
-    for _ in range(rounds):
-        for key, extra in cmds.items():
-            start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "doit", *extra], cwd=proj, capture_output=True, check=True)
-            best[key] = min(best[key], time.perf_counter() - start)
-    return best
 
 
 def main() -> int:
