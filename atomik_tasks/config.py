@@ -1,0 +1,234 @@
+"""atomik.toml: every option declared once (type, default, allowed values, description, environment override).
+
+The declaration is the single source of the reader's checks, the JSON Schema the file is validated against,
+the commented default file (`python -m atomik_tasks config --toml`) and the README table (`--markdown`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .fsio import write_atomic
+from .layout import CONFIG_FILE, Layout
+
+
+@dataclass(frozen=True)
+class Option:
+    section: str
+    key: str
+    default: Any  # its type is the option's type (bool, int or str)
+    description: str
+    choices: tuple[str, ...] = ()
+    env: str = ""  # an environment variable that overrides the file (for CI)
+
+    @property
+    def json_type(self) -> str:
+        return {bool: "boolean", int: "integer", str: "string"}[type(self.default)]
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("hardware", "board", "tangnano9k", "a module of atomik_tasks/hardware/boards/"),
+    Option("hardware", "baud", 115200, "the board's UART (docs/uart-protocol.md)"),
+    Option(
+        "hardware",
+        "flow",
+        "apicula",
+        'open Gowin flow; "gowin" selects the vendor flow (needs gw_sh)',
+        ("apicula", "gowin"),
+    ),
+    Option(
+        "hardware",
+        "timing",
+        "warn",
+        'unmet timing in synth:<schema>: "warn", or "fail"',
+        ("warn", "fail"),
+        env="ATOMIK_TIMING",
+    ),
+    Option("hardware", "program", "sram", 'program:<schema> writes "sram" or "flash"', ("sram", "flash")),
+    Option(
+        "hardware", "serial_port", "auto", 'hwtest:<schema>: "auto" finds the board, or a device such as "/dev/ttyUSB1"'
+    ),
+    Option("hardware", "simulate", True, "sim:uart:<schema> in a plain `doit`"),
+    Option(
+        "hardware",
+        "synthesize",
+        "auto",
+        'synth:<schema> in a plain `doit`: "auto" (when yosys/nextpnr are installed), "always", "never"',
+        ("auto", "always", "never"),
+    ),
+    Option(
+        "reports", "fail_on_critical", False, "critical regression alerts fail the run", env="ATOMIK_FAIL_ON_CRITICAL"
+    ),
+)
+
+
+class Section:
+    """The options of one table, as attributes: config.hardware.board."""
+
+    def __init__(self, values: dict[str, Any]):
+        self.__dict__.update(values)
+
+    def __repr__(self) -> str:
+        return f"Section({self.__dict__!r})"
+
+
+class Config:
+    def __init__(self, values: dict[str, dict[str, Any]]):
+        self.values = values
+        for section, table in values.items():
+            setattr(self, section, Section(table))
+
+    hardware: Section
+    reports: Section
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of atomik.toml (as parsed by tomllib), made from OPTIONS."""
+    sections: dict[str, dict[str, Any]] = {}
+    for opt in OPTIONS:
+        prop: dict[str, Any] = {"type": opt.json_type, "default": opt.default, "description": opt.description}
+        if opt.choices:
+            prop["enum"] = list(opt.choices)
+        sections.setdefault(opt.section, {})[opt.key] = prop
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "atomik.toml",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            name: {"type": "object", "additionalProperties": False, "properties": props}
+            for name, props in sections.items()
+        },
+    }
+
+
+def load(layout: Layout) -> Config:
+    """The project's settings over the defaults, then environment overrides; ConfigError names file and key."""
+    path = Path(layout.config)
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except FileNotFoundError:
+        stamp = (0, 0)
+    return _load(layout.config, layout.build, stamp, _env_overrides())
+
+
+def _env_overrides() -> tuple[tuple[str, str], ...]:
+    return tuple((o.env, os.environ[o.env]) for o in OPTIONS if o.env and os.environ.get(o.env))
+
+
+@functools.cache
+def _load(path: str, build: str, stamp: tuple[int, int], env: tuple[tuple[str, str], ...]) -> Config:
+    """Parsed once per process (task creation asks more than once)."""
+    data = _parse(path, build) if stamp != (0, 0) else {}
+    values = {o.section: {} for o in OPTIONS}
+    for opt in OPTIONS:
+        values[opt.section][opt.key] = data.get(opt.section, {}).get(opt.key, opt.default)
+    for name, raw in env:
+        opt = next(o for o in OPTIONS if o.env == name)
+        values[opt.section][opt.key] = _from_env(opt, raw)
+    return Config(values)
+
+
+def _parse(path: str, build: str) -> dict[str, Any]:
+    import tomllib
+
+    raw = Path(path).read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{CONFIG_FILE}: not valid TOML: {exc}") from None
+    _validate(data, raw, build)
+    return data
+
+
+def _validate(data: dict[str, Any], raw: bytes, build: str) -> None:
+    """Check against json_schema(). jsonschema costs 0.1 s to import, so a file that passed is remembered by
+    its hash (next to the build) and not checked again until it changes."""
+    digest = hashlib.sha256(raw + _SCHEMA_TEXT.encode()).hexdigest()
+    stamp = Path(build) / ".config-valid"
+    try:
+        if stamp.read_text("utf-8") == digest:
+            return
+    except OSError:
+        pass
+    import jsonschema
+
+    errors = sorted(jsonschema.Draft7Validator(json_schema()).iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        raise ConfigError("\n".join(_explain(e) for e in errors))
+    if stamp.parent.is_dir():
+        write_atomic(stamp, digest)
+
+
+_SCHEMA_TEXT = json.dumps(json_schema(), sort_keys=True)
+
+
+def _explain(err: Any) -> str:
+    """One line per problem: file, [section] key, what is allowed, and a "did you mean" for a near name."""
+    import difflib
+
+    where = list(err.path)
+    if err.validator == "additionalProperties":
+        known = [o.section for o in OPTIONS] if not where else [o.key for o in OPTIONS if o.section == where[0]]
+        known = sorted(set(known))
+        lines = []
+        for key in sorted(set(err.instance) - set(known)):
+            near = difflib.get_close_matches(key, known, n=1)
+            hint = f'; did you mean "{near[0]}"?' if near else ""
+            what = f"[{key}]: unknown table" if not where else f"[{where[0]}] {key}: unknown key"
+            lines.append(f"{CONFIG_FILE}: {what}{hint} (allowed: {', '.join(known)})")
+        return "\n".join(lines)
+    section, key = [*where, "", ""][:2]
+    if err.validator == "enum":
+        allowed = ", ".join(json.dumps(c) for c in err.validator_value)
+        near = difflib.get_close_matches(str(err.instance), [str(c) for c in err.validator_value], n=1)
+        hint = f'; did you mean "{near[0]}"?' if near else ""
+        return f"{CONFIG_FILE}: [{section}] {key} = {json.dumps(err.instance)}: must be one of {allowed}{hint}"
+    if err.validator == "type" and key:
+        return f"{CONFIG_FILE}: [{section}] {key} = {json.dumps(err.instance)}: must be a {err.validator_value}"
+    return f"{CONFIG_FILE}: [{section}]: {err.message}"
+
+
+def _from_env(opt: Option, raw: str) -> Any:
+    if isinstance(opt.default, bool):
+        return raw.strip().lower() in ("1", "true", "yes")
+    if opt.choices and raw not in opt.choices:
+        raise ConfigError(f"{opt.env}={raw}: must be one of {', '.join(opt.choices)}")
+    return type(opt.default)(raw)
+
+
+def _toml_value(value: Any) -> str:
+    return json.dumps(value) if not isinstance(value, bool) else str(value).lower()
+
+
+def default_toml() -> str:
+    """atomik.toml with every option at its default and its description (what `init` writes)."""
+    lines = ["# atomik-tasks project settings; every key is optional and shows its default."]
+    for section in dict.fromkeys(o.section for o in OPTIONS):
+        if len(lines) > 1:
+            lines.append("")
+        lines.append(f"[{section}]")
+        opts = [o for o in OPTIONS if o.section == section]
+        width = max(len(f"{o.key} = {_toml_value(o.default)}") for o in opts)
+        for o in opts:
+            env = f" (also: {o.env})" if o.env else ""
+            lines.append(f"{o.key} = {_toml_value(o.default)}".ljust(width) + f"  # {o.description}{env}")
+    return "\n".join(lines) + "\n"
+
+
+def markdown_table() -> str:
+    """The README's table of options."""
+    rows = ["| option | default | allowed | what it does |", "|---|---|---|---|"]
+    for o in OPTIONS:
+        allowed = ", ".join(f"`{c}`" for c in o.choices) or o.json_type
+        env = f" (or `{o.env}`)" if o.env else ""
+        rows.append(f"| `[{o.section}] {o.key}` | `{_toml_value(o.default)}` | {allowed} | {o.description}{env} |")
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,28 @@
+"""Typed failures. The build graph turns each into a failed task with its one-line message; nothing below the
+graph prints a traceback for a problem a user can fix."""
+
+from __future__ import annotations
+
+
+class AtomikError(Exception):
+    """A failure with a message meant for a person: what happened and what to do."""
+
+
+class ConfigError(AtomikError):
+    """atomik.toml cannot be used: names the file, the key and what is allowed."""
+
+
+class ToolMissing(AtomikError):
+    """A required program is not installed; the message names the package that provides it."""
+
+
+class CheckFailed(AtomikError):
+    """A toolchain reported a problem; the message holds its first relevant lines."""
+
+
+class BoardUnavailable(AtomikError):
+    """No board answered: not connected, no permission, or loaded with another design."""
+
+
+class PluginError(AtomikError):
+    """A language or board name that no folder provides."""

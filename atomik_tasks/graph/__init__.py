@@ -1,0 +1,81 @@
+"""The build graph: doit task creators and the reporter. The only code that knows doit; dodo.py imports it.
+
+Each creator returns plain task dicts wired to stage functions in the folders below (schema, reference,
+languages, checks, hardware, reports); doit decides what is up to date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..layout import Layout
+from .hardware import default_groups, hardware_tasks
+from .model import catalogue_task, fingerprint_tasks, model_tasks
+from .project import Project, group
+from .reporter import AtomikReporter
+from .sdk import check_tasks, core_tasks, generate_tasks, vectors_tasks, verify_tasks
+
+__all__ = ["doit_config", "pipeline_tasks"]
+
+GROUPS = {
+    "fingerprint": "hash the code and templates each stage depends on",
+    "normalize": "validate each schema and write its model and language views",
+    "validate": "report schema diagnostics; fails on any error",
+    "generate": "generate every SDK (generate:<lang> for one language, generate:<lang>:<schema> for one file)",
+    "package": "write each SDK's package index files",
+    "vectors": "write the shared test vectors of each schema",
+    "verify": "verify every SDK with its toolchain (verify:<lang> for one language)",
+}
+
+
+def doit_config(layout: Layout) -> dict[str, Any]:
+    """DOIT_CONFIG: sqlite3 keeps every result when two runs overlap (dbm and json lose some)."""
+    import os
+
+    os.makedirs(layout.build, exist_ok=True)
+    return {
+        "backend": "sqlite3",
+        "dep_file": layout.doit_db,
+        "check_file_uptodate": "md5",
+        "reporter": AtomikReporter,
+        # `doit clean` removes what every task wrote (group sub-tasks too) and forgets their state.
+        "cleandep": True,
+        "cleanforget": True,
+        # program and hwtest need a board: only when asked for by name.
+        "default_tasks": [*GROUPS, "catalogue", "core", "check", *default_groups(Project(layout))],
+    }
+
+
+def diff_task(p: Project) -> dict[str, Any]:
+    return {
+        "basename": "diff",
+        "doc": "what changed in each schema since its last good build, and which targets that rebuilds",
+        "actions": [(print_diff, [p.layout])],
+        "uptodate": [False],
+        "verbosity": 2,
+    }
+
+
+def print_diff(layout: Layout) -> None:
+    from ..reports.diff import report
+    from .doitapi import stored_md5
+
+    for line in report(layout, stored_md5(layout.doit_db)):
+        print(line)
+
+
+def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
+    p = Project(layout)
+    for basename, doc in GROUPS.items():
+        yield group(basename, None, doc)
+    yield from fingerprint_tasks(p)
+    yield catalogue_task(p)
+    yield from model_tasks(p)
+    yield from generate_tasks(p)
+    yield from vectors_tasks(p)
+    yield from core_tasks(p)
+    yield from verify_tasks(p)
+    yield from check_tasks(p)
+    yield from hardware_tasks(p)
+    yield diff_task(p)

@@ -1,0 +1,107 @@
+"""Tasks of the hardware: board:<schema>, sim:uart:<schema>, synth:<schema>, and the two that need a board
+and never run in a plain `doit`, program:<schema> and hwtest:<schema>."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from doit.tools import config_changed
+
+from ..hardware.design import UART_FILES, write_board
+from ..hardware.hwtest import hwtest
+from ..hardware.program import program
+from ..hardware.sim import sim_uart
+from ..hardware.synth import synthesize, tools_present
+from ..languages.verilog.cores import TB_FILES
+from .doitapi import call
+from .project import Project, group
+
+GROUPS = {
+    "board": "board top, UART testbench and constraints per schema",
+    "sim": "simulations of the board design (sim:uart:<schema>)",
+    "synth": "bitstreams for the board (synth:<schema>)",
+    "program": "write a bitstream to the board (never run by default)",
+    "hwtest": "replay the vectors against a board on a serial port (never run by default)",
+}
+
+
+def _param(name: str, kind: type, default: Any, help: str) -> dict[str, Any]:
+    return {"name": name, "long": name, "type": kind, "default": default, "help": help}
+
+
+def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
+    lay = p.layout
+    hw = p.config.hardware
+    board_manifest = lay.manifest("board", stem)
+    design = [board_manifest, lay.manifest("verilog", stem), *(lay.core_file("atomik_uart", f) for f in UART_FILES)]
+    code = [lay.fingerprint("hardware"), lay.fingerprint("checks")]
+    yield {
+        "basename": "board",
+        "name": stem,
+        "doc": f"board top, testbench and constraints of {stem} for the {hw.board}",
+        "actions": [(call, [write_board, lay, stem, hw])],
+        "file_dep": [lay.view("verilog", stem), lay.fingerprint("verilog"), lay.fingerprint("hardware")],
+        "task_dep": [f"validate:{stem}"],
+        "uptodate": [config_changed(f"{hw.board}:{hw.baud}")],
+        "targets": [board_manifest],
+        "clean": True,
+    }
+    yield {
+        "basename": "sim",
+        "name": f"uart:{stem}",
+        "doc": f"Icarus simulation of the {stem} board design, the vectors sent over the serial line",
+        "actions": [(call, [sim_uart, lay, stem])],
+        "file_dep": [*design, lay.vectors(stem, "hex"), *code, *(lay.core_file("atomik_tb", f) for f in TB_FILES)],
+        "task_dep": [f"validate:{stem}"],
+        "targets": [lay.report("sim-uart", stem)],
+        "verbosity": 1,  # captured: the reporter prints it as one block
+        "clean": True,
+    }
+    yield {
+        "basename": "synth",
+        "name": stem,
+        "doc": f"bitstream of {stem} for the {hw.board} ({hw.flow} flow) and its resource report",
+        "actions": [(call, [synthesize, lay, stem, hw])],
+        "file_dep": [*design, *code],
+        "task_dep": [f"validate:{stem}"],
+        "uptodate": [config_changed(f"{hw.board}:{hw.flow}:{hw.timing}")],  # what changes a synthesis result
+        "targets": [lay.report("synth", stem)],
+        "verbosity": 1,  # captured: the reporter prints it as one block
+        "clean": True,
+    }
+    yield {
+        "basename": "program",
+        "name": stem,
+        "doc": f"openFPGALoader {stem}'s bitstream to the {hw.board} ({hw.program})",
+        "actions": [(program, [lay, stem, hw])],
+        "params": [_param("flash", bool, False, "write the flash instead of SRAM")],
+        "task_dep": [f"synth:{stem}"],
+        "uptodate": [False],
+        "verbosity": 1,  # captured: the reporter prints it as one block
+    }
+    yield {
+        "basename": "hwtest",
+        "name": stem,
+        "doc": f"replay {stem}'s vectors against the board on the serial port",
+        "actions": [(hwtest, [lay, stem, hw])],
+        "params": [_param("port", str, "", "serial port of the board (default: serial_port in atomik.toml)")],
+        "task_dep": [f"vectors:{stem}"],
+        "uptodate": [False],
+        "verbosity": 1,  # captured: the reporter prints it as one block
+    }
+
+
+def hardware_tasks(p: Project) -> Iterator[dict[str, Any]]:
+    for basename, doc in GROUPS.items():
+        yield group(basename, None, doc)
+    for stem in p.stems:
+        yield from schema_tasks(p, stem)
+    yield group("sim", "uart", "simulate every board design", [f"sim:uart:{s}" for s in p.stems])
+
+
+def default_groups(p: Project) -> list[str]:
+    """Hardware groups in a plain `doit`: the board files, simulation, and synthesis when its tools exist."""
+    hw = p.config.hardware
+    synth = hw.synthesize == "always" or (hw.synthesize == "auto" and tools_present(hw))
+    return ["board", *(["sim"] if hw.simulate else []), *(["synth"] if synth else [])]

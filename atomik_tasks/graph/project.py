@@ -1,0 +1,42 @@
+"""What task creation knows about one project: its layout, schemas, languages, settings and identities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import config, languages
+from ..languages.generate import read_ident
+from ..layout import Layout
+
+
+class Project:
+    """Read once per `doit` call: task creation runs on every call, so it stays cheap."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self.stems = layout.stems()
+        self.languages = languages.all_languages()
+        self.config = config.load(layout)
+        self._idents: dict[str, dict[str, Any] | None] = {}
+
+    def ident(self, stem: str) -> dict[str, Any] | None:
+        """The identity file of a valid schema (read once per run), or None."""
+        if stem not in self._idents:
+            self._idents[stem] = read_ident(self.layout.model(stem, "ident"))
+        return self._idents[stem]
+
+    def outputs(self, language: str, stem: str) -> list[str]:
+        """Files generate:<language>:<stem> writes; they depend on identity only (unknown before the first run)."""
+        ident = self.ident(stem)
+        if not ident:
+            return []
+        sdk = self.layout.sdk(language)
+        return [f"{sdk}/{rel}" for rel in self.languages[language].schema_outputs(languages.names(ident))]
+
+
+def group(basename: str, name: str | None, doc: str, task_dep: list[str] | None = None) -> dict[str, Any]:
+    """A task that only runs others. uptodate=True: doit would otherwise count it as executed on every run."""
+    task = {"basename": basename, "name": name, "doc": doc, "actions": None, "uptodate": [True]}
+    if task_dep is not None:
+        task["task_dep"] = task_dep
+    return task

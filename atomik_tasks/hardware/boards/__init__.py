@@ -1,0 +1,36 @@
+"""FPGA boards, found by looking: every module here that defines BOARD is one. A board names its family
+(atomik_tasks/hardware/families/), which knows the constraint syntax, the flows and the report formats."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from ...errors import PluginError
+from ...plugins import discover
+
+
+@dataclass(frozen=True)
+class Board:
+    name: str
+    family: str  # a module of atomik_tasks/hardware/families/
+    device: str  # full part number, as place-and-route wants it
+    series: str  # the device series, as the family's packer wants it (Gowin: GW1N-9C)
+    clock_hz: int
+    pins: dict[str, int | str]  # top-level port -> package pin; buses as "led[0]"
+    inputs: tuple[str, ...]  # ports that get a pull-up
+    edalize_board: str  # the Edalize flow's `board` option
+    loader_board: str  # openFPGALoader -b
+    usb_ids: tuple[tuple[int, int], ...] = field(default=())  # (vid, pid) of its USB serial bridge
+
+
+@functools.cache
+def all_boards() -> dict[str, Board]:
+    return discover(__name__, __path__, "BOARD", Board)
+
+
+def get(name: str) -> Board:
+    try:
+        return all_boards()[name]
+    except KeyError:
+        raise PluginError(f"unknown board {name!r}; known: {', '.join(all_boards())}") from None

@@ -1,0 +1,22 @@
+"""Sipeed Tang Nano 9K: GW1NR-LV9QN88PC6/I5, 27 MHz clock, BL702 USB bridge (JTAG + UART)."""
+
+from . import Board
+
+BOARD = Board(
+    name="tangnano9k",
+    family="gowin",
+    device="GW1NR-LV9QN88PC6/I5",
+    series="GW1N-9C",
+    clock_hz=27_000_000,
+    pins={
+        "clk": 52,
+        "btn_rst_n": 3,  # user button S1, active low
+        "uart_rx": 18,  # from the on-board USB serial
+        "uart_tx": 17,
+        **{f"led[{i}]": pin for i, pin in enumerate((10, 11, 13, 14, 15, 16))},  # active low
+    },
+    inputs=("btn_rst_n", "uart_rx"),
+    edalize_board="tangnano9k",
+    loader_board="tangnano9k",
+    usb_ids=((0x0403, 0x6010),),
+)

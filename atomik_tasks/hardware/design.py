@@ -1,0 +1,91 @@
+"""The board design of a schema: its module behind the UART command decoder (docs/uart-protocol.md), a UART
+testbench, and the family's constraint file; written to build/board/<key>/ by board:<schema>."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import Section
+from ..fsio import read_json, sha256_text, write_if_changed, write_json
+from ..languages import get as language
+from ..languages import names
+from ..layout import Layout
+from . import boards, families
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+UART_FILES = ("atomik_uart_rx.v", "atomik_uart_tx.v")  # in cores/atomik_uart/
+
+
+def board_context(view: dict[str, Any], hw: Section) -> dict[str, Any]:
+    ctx = language("verilog").context(view)
+    board = boards.get(hw.board)
+    zero_bytes = (len(ctx["fields"]) + 7) // 8
+    ctx.update(
+        board=board,
+        baud=hw.baud,
+        zero_bytes=zero_bytes,
+        resp_w=8 + max(ctx["data_width"], 24, 8 * zero_bytes),
+        value_w=max(ctx["data_width"], 24, 8 * zero_bytes),
+    )
+    return ctx
+
+
+@functools.cache
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_board(view: dict[str, Any], hw: Section) -> dict[str, str]:
+    """Pure: {file name: content} of the board top, its UART testbench and its constraints."""
+    env = _environment()
+    ctx = board_context(view, hw)
+    key = ctx["key"]
+    board = ctx["board"]
+    family = families.get(board.family)
+    return {
+        f"atomik_board_{key}.v": env.get_template("board_top.v.j2").render(ctx),
+        f"tb_uart_{key}.v": env.get_template("tb_uart.v.j2").render(ctx),
+        f"atomik_board_{key}{family.constraint_suffix}": family.constraints(board, f"atomik_board_{key}"),
+    }
+
+
+def write_board(layout: Layout, stem: str, hw: Section) -> None:
+    view = read_json(Path(layout.view("verilog", stem)))
+    files = render_board(view, hw)
+    out = Path(layout.board_dir(names(view["identity"])["key"]))
+    for name, content in files.items():
+        write_if_changed(out / name, content)
+    write_json(Path(layout.manifest("board", stem)), {n: sha256_text(c) for n, c in sorted(files.items())})
+
+
+@dataclass(frozen=True)
+class Design:
+    """One schema's board design: its top module, folder and RTL files (shared UART, module, board top)."""
+
+    key: str
+    top: str
+    folder: Path
+    rtl: list[str]
+
+    def constraint_file(self, suffix: str) -> Path:
+        return self.folder / f"{self.top}{suffix}"
+
+
+def design(layout: Layout, stem: str) -> Design:
+    key = names(read_json(Path(layout.model(stem, "ident"))))["key"]
+    uart = [layout.core_file("atomik_uart", f) for f in UART_FILES]
+    module = f"{layout.sdk('verilog')}/rtl/atomik_{key}.v"
+    folder = Path(layout.board_dir(key))
+    top = f"atomik_board_{key}"
+    return Design(key, top, folder, [*uart, module, str(folder / f"{top}.v")])

@@ -1,0 +1,46 @@
+"""FPGA families: every module here that defines FAMILY is one. A family knows its constraint file syntax,
+its tools, its synthesis flows and how to read their reports; boards name the family they belong to."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from ...errors import PluginError
+from ...languages.check import CheckContext, Counts
+from ...plugins import discover
+from ...tools import Tool
+from ..boards import Board
+
+
+class Family:
+    name: str = ""
+    #: The constraint file's suffix, and the tools its flows run.
+    constraint_suffix: str = ""
+    tools: tuple[Tool, ...] = ()
+    #: Tools without which synthesis cannot run (synthesize = "auto" skips it when one is missing).
+    synth_tools: tuple[Tool, ...] = ()
+
+    def constraints(self, board: Board, top: str) -> str:
+        """The constraint file of a board design: every top-level port on its pin."""
+        raise NotImplementedError
+
+    def synthesize(self, ctx: CheckContext, design: Any, board: Board, flow: str, timing: str) -> Counts:
+        """Place and route `design` (hardware.design.Design) for `board`; report keys go in ctx.extra."""
+        raise NotImplementedError
+
+    def bitstream(self, work: Path, top: str) -> Path:
+        raise NotImplementedError
+
+
+@functools.cache
+def all_families() -> dict[str, Family]:
+    return discover(__name__, __path__, "FAMILY", Family)
+
+
+def get(name: str) -> Family:
+    try:
+        return all_families()[name]
+    except KeyError:
+        raise PluginError(f"unknown FPGA family {name!r}; known: {', '.join(all_families())}") from None

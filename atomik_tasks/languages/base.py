@@ -1,0 +1,203 @@
+"""What a language provides. A language is one folder, atomik_tasks/languages/<name>/: its __init__.py
+defines LANGUAGE (an instance of a Language subclass) and templates/ holds its Jinja templates.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..layout import Layout
+from ..schema import naming
+from ..tools import Tool
+from . import escape
+from .check import CheckContext, Counts
+
+_ENVIRONMENTS: dict[str, Any] = {}
+
+
+class Language:
+    name: str = ""
+    #: Words that no schema identifier may be (or become, in snake_case) in this language.
+    reserved: frozenset[str] = frozenset()
+    #: Programs its check runs (installed by `make`, named in the error when missing).
+    tools: tuple[Tool, ...] = ()
+    #: Whether this target's view carries catalogue.description (it costs a regeneration on every edit).
+    reads_description: bool = False
+    #: Whether this target's view carries the hardware section.
+    reads_hardware: bool = False
+
+    # ---- stage 1: view -------------------------------------------------
+    def view(self, model: dict[str, Any]) -> dict[str, Any]:
+        """Only the keys of the model this target reads: its hash decides whether it regenerates."""
+        ident = model["identity"]
+        view = {
+            "stem": model["stem"],
+            "identity": {k: ident[k] for k in ("vertical", "field", "object", "version", "author", "license")},
+            "fields": [{k: f[k] for k in ("name", "width", "default")} for f in model["fields"]],
+            "reconstruct": model["operations"]["reconstruct"]["enabled"],
+            "history_depth": model["operations"]["rollback"]["history_depth"],
+        }
+        if self.reads_description:
+            view["identity"]["description"] = ident["description"]
+        if self.reads_hardware:
+            view["hardware"] = model["hardware"]
+            view["target_frequency_mhz"] = model["constraints"]["target_frequency_mhz"]
+        return view
+
+    # ---- stage 2: render -----------------------------------------------
+    def comment_lines(self, text: str) -> list[str]:
+        """Schema text as lines that are safe after this language's comment marker."""
+        return escape.comment_lines(text)
+
+    def filters(self) -> dict[str, Callable]:
+        """Jinja filters for escaping schema text in this language (besides `comment`)."""
+        return {}
+
+    def comment(self, text: str, prefix: str) -> str:
+        """Filter `comment(prefix)`: every line of text behind prefix, no trailing blanks."""
+        return "\n".join((prefix + line).rstrip() for line in self.comment_lines(str(text)))
+
+    def context(self, view: dict[str, Any]) -> dict[str, Any]:
+        """Names derived from a view, shared by every template of the language."""
+        ident = view["identity"]
+        fields = [
+            {
+                **f,
+                "snake": f["name"],
+                "camel": naming.camel(f["name"]),
+                "pascal": naming.pascal(f["name"]),
+                "upper": f["name"].upper(),
+                "max": (1 << f["width"]) - 1,
+                "limbs": (f["width"] + 63) // 64,
+                "index": i,
+            }
+            for i, f in enumerate(view["fields"])
+        ]
+        max_limbs = max(f["limbs"] for f in fields)
+        for f in fields:  # the default as 64-bit words, for languages without wide integers
+            f["default_limbs"] = [(f["default"] >> (64 * i)) & (2**64 - 1) for i in range(max_limbs)]
+        return {
+            **view,
+            **names(ident),
+            "fields": fields,
+            "ident": ident,
+            "rollback": view["history_depth"] > 0,
+            "max_width": max(f["width"] for f in fields),
+            "max_limbs": max_limbs,
+        }
+
+    def schema_outputs(self, names: dict[str, str]) -> dict[str, str]:
+        """{output path relative to build/sdk/<name>/: template name} for one schema.
+
+        names: the result of names(identity); output paths depend on identity alone.
+        """
+        raise NotImplementedError
+
+    def package_outputs(self, idents: list[dict[str, Any]]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """{output path: (template, context)} for files that wire all schemas together."""
+        return {}
+
+    # ---- interface check ---------------------------------------------------
+    #: Operations that exist per field, and those of the whole object.
+    FIELD_OPS = ("load", "accumulate", "reconstruct", "is_accumulator_zero")
+
+    def symbol(self, ctx: dict[str, Any], op: str, field: dict[str, Any] | None) -> str:
+        """How this language spells an operation (on a field, or on the object when field is None)."""
+        raise NotImplementedError
+
+    def interface_file(self, ctx: dict[str, Any]) -> str:
+        """The generated file (relative to the SDK) that declares the schema's API."""
+        return next(iter(self.schema_outputs(names(ctx["ident"]))))
+
+    def expected_interface(self, view: dict[str, Any]) -> list[tuple[str, str]]:
+        """(symbol, what it is) for every field and every enabled operation of a schema."""
+        ctx = self.context(view)
+        out = []
+        for f in ctx["fields"]:
+            for op in self.FIELD_OPS:
+                if op == "reconstruct" and not ctx["reconstruct"]:
+                    continue
+                out.append((self.symbol(ctx, op, f), f"{op} of field {f['name']}"))
+        if ctx["rollback"]:
+            out.append((self.symbol(ctx, "rollback", None), "rollback"))
+        return out
+
+    # ---- stage 3: verify -----------------------------------------------
+    #: Whether verify:<name>:_package exists (checks of the whole package, all schemas together).
+    package_check: bool = True
+
+    def verify_schema(self, ctx: CheckContext) -> Counts:
+        """Replay one schema's vectors with the native toolchain."""
+        raise NotImplementedError
+
+    def verify_package(self, ctx: CheckContext) -> Counts:
+        """Lint or compile the whole package."""
+        raise NotImplementedError
+
+    def verify_deps(self, layout: Layout, stem: str) -> list[str]:
+        """Files besides the generated code and the vectors that verify:<name>:<stem> reads."""
+        return []
+
+    # ---- helpers ---------------------------------------------------------
+    @property
+    def folder(self) -> Path:
+        """This language's folder (its templates are in templates/)."""
+        return Path(sys.modules[type(self).__module__].__file__).parent
+
+    def environment(self) -> Any:
+        """The Jinja environment of this language, made once per process (it caches compiled templates)."""
+        env = _ENVIRONMENTS.get(self.name)
+        if env is None:
+            env = _ENVIRONMENTS[self.name] = self._new_environment()
+        return env
+
+    def _new_environment(self) -> Any:
+        import jinja2  # only when rendering: keeps `doit` start-up light
+
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.folder / "templates"),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,
+        )
+        env.filters["comment"] = self.comment
+        env.filters.update(self.filters())
+        return env
+
+    def render_schema(self, view: dict[str, Any]) -> dict[str, str]:
+        """Pure: a view and the templates in, file contents out."""
+        env = self.environment()
+        ctx = self.context(view)
+        return {path: env.get_template(tpl).render(ctx) for path, tpl in self.schema_outputs(ctx).items()}
+
+    def render_package(self, idents: list[dict[str, Any]]) -> dict[str, str]:
+        env = self.environment()
+        return {path: env.get_template(tpl).render(ctx) for path, (tpl, ctx) in self.package_outputs(idents).items()}
+
+
+def grouped(idents: list[dict[str, Any]]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """identities as {vertical: {field: [ident, ...]}}, sorted, with snake names added."""
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for i in sorted(idents, key=lambda i: (i["vertical"], i["field"], i["object"])):
+        entry = {**i, **names(i)}
+        out.setdefault(i["vertical"], {}).setdefault(i["field"], []).append(entry)
+    return out
+
+
+def names(identity: dict[str, Any]) -> dict[str, str]:
+    """Names every target derives from (vertical, field, object)."""
+    v, f, o = (naming.snake(identity[k]) for k in ("vertical", "field", "object"))
+    return {
+        "vertical": identity["vertical"],
+        "field": identity["field"],
+        "object": identity["object"],
+        "v_snake": v,
+        "f_snake": f,
+        "module": o,
+        "key": f"{v}_{f}_{o}",
+    }

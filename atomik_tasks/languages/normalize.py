@@ -1,0 +1,122 @@
+"""The model stage: validate each schema against the spec and every language's reserved words, then write
+its normalized model and the slice of it (view) each language and the vectors read.
+
+It sits with the languages because it is the one stage that must know all of them. Every write goes through
+fsio.write_if_changed, so an unchanged output keeps its mtime and hash and downstream tasks stay up to date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..fsio import read_json, write_json
+from ..layout import VECTORS_VIEW, Layout
+from ..reference import vectors
+from ..schema.diagnostics import Diagnostic, errors
+from ..schema.model import ident, identity, identity_key, normalize
+from ..schema.source import SourceError, read_schema_file
+from . import all_languages, reserved_words
+
+_STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def identities(layout: Layout) -> dict[str, str]:
+    """{stem: identity key} of every schema file whose catalogue can be read (others are skipped)."""
+    out = {}
+    for stem in layout.stems():
+        try:
+            doc = read_schema_file(Path(layout.schema(stem))).doc
+        except SourceError:
+            continue
+        ident_ = identity(doc)
+        if ident_:
+            out[stem] = identity_key(ident_)
+    return out
+
+
+def write_catalogue(layout: Layout) -> None:
+    """One small file per schema listing the other schema files that share its identity."""
+    keys = identities(layout)
+    stems = layout.stems()
+    for stem in stems:
+        clashes = sorted(
+            layout.display(layout.schema(other))
+            for other, key in keys.items()
+            if other != stem and key == keys.get(stem)
+        )
+        write_json(Path(layout.clash(stem)), clashes)
+    for stale in Path(layout.catalogue_dir).glob("*.json"):
+        if stale.stem not in stems:
+            stale.unlink()
+
+
+def check_schema(path: Path, display: str, clashes: list[str]) -> tuple[list[Diagnostic], dict[str, Any] | None]:
+    """Diagnostics and, when there is no error, the normalized model. Pure apart from reading path."""
+    diags: list[Diagnostic] = []
+    if not _STEM.fullmatch(path.stem):
+        diags.append(
+            Diagnostic(display, "(root)", 0, "file-name", "schema file names may hold only letters, digits, . _ -")
+        )
+    try:
+        src = read_schema_file(path, display)
+    except SourceError as exc:
+        return diags + exc.diagnostics, None
+    from ..schema.validate import validate  # jsonschema is slow to import; only validation needs it
+
+    diags += validate(src, clashes, reserved_words())
+    if errors(diags):
+        return diags, None
+    return diags, normalize(src.doc, path.stem)
+
+
+def views(model: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{view name: view}: one per language, and the vectors' own."""
+    out = {VECTORS_VIEW: vectors.view(model)}
+    for name, language in all_languages().items():
+        out[name] = language.view(model)
+    return out
+
+
+def build_model(layout: Layout, stem: str) -> None:
+    """Write the result, identity, model and every view of one schema (never raises on bad input).
+
+    An invalid schema gets its result file (read by the validate task) and loses its
+    model and views, so nothing downstream can build from a stale copy.
+    """
+    path = Path(layout.schema(stem))
+    clash_file = Path(layout.clash(stem))
+    clashes = read_json(clash_file) if clash_file.exists() else []
+    diags, model = check_schema(path, layout.display(path), clashes)
+    source = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+    write_json(
+        Path(layout.model(stem, "result")),
+        {"valid": model is not None, "source_sha256": source, "diagnostics": [d.to_dict() for d in diags]},
+    )
+    if model is None:
+        write_json(Path(layout.model(stem, "ident")), {"stem": stem, "valid": False})
+        Path(layout.model(stem, "model")).unlink(missing_ok=True)
+        for name in [VECTORS_VIEW, *all_languages()]:
+            Path(layout.view(name, stem)).unlink(missing_ok=True)
+        return
+    write_json(Path(layout.model(stem, "ident")), {**ident(model), "valid": True})
+    write_json(Path(layout.model(stem, "source")), json.loads(path.read_text("utf-8")))  # for `doit diff`
+    write_json(Path(layout.model(stem, "model")), model)
+    for name, view in views(model).items():
+        write_json(Path(layout.view(name, stem)), view)
+
+
+def report_result(layout: Layout, stem: str) -> bool:
+    """Print the diagnostics of one schema; False (a failed doit task) when any is an error."""
+    result = read_json(Path(layout.model(stem, "result")))
+    diags = [Diagnostic.from_dict(d) for d in result["diagnostics"]]
+    for d in diags:
+        print(d.format(), file=sys.stderr if d.severity == "error" else sys.stdout)
+    bad = errors(diags)
+    if bad:
+        print(f"{layout.display(layout.schema(stem))}: {len(bad)} error(s)", file=sys.stderr)
+    return not bad

@@ -1,0 +1,122 @@
+"""Verilog RTL: one module per schema, atomik_<vertical>_<field>_<object>, honouring DATA_WIDTH."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ...fsio import read_json, write_if_changed
+from ...layout import Layout
+from ...tools import Tool
+from .. import escape
+from ..base import Language, grouped, names
+from ..check import CheckContext, Counts, vector_counts
+from .cores import TB_FILES, core_files
+
+VERILATOR = Tool("verilator", "verilator", "lint the Verilog RTL")
+IVERILOG = Tool("iverilog", "iverilog", "simulate the Verilog RTL")
+VVP = Tool("vvp", "iverilog", "run Icarus simulations")
+
+# Edalize flow options, written once: the generated FuseSoC cores, verify:verilog and the board simulation
+# all use these.
+LINT_FLOW = {"tool": "verilator", "verilator_options": ["-Wall"]}
+SIM_FLOW = {"tool": "icarus"}
+VECTORS_PARAMETER = {"VECTORS": {"datatype": "str", "paramtype": "plusarg", "default": "vectors.hex"}}
+
+RESERVED = frozenset(
+    """always and assign automatic begin buf bufif0 bufif1 case casex casez cell cmos config deassign default
+    defparam design disable edge else end endcase endconfig endfunction endgenerate endmodule endprimitive
+    endspecify endtable endtask event for force forever fork function generate genvar highz0 highz1 if
+    ifnone incdir include initial inout input instance integer join large liblist library localparam
+    macromodule medium module nand negedge nmos nor noshowcancelled not notif0 notif1 or output parameter
+    pmos posedge primitive pull0 pull1 pulldown pullup pulsestyle_onevent pulsestyle_ondetect rcmos real
+    realtime reg release repeat rnmos rpmos rtran rtranif0 rtranif1 scalared showcancelled signed small
+    specify specparam strong0 strong1 supply0 supply1 table task time tran tranif0 tranif1 tri tri0 tri1
+    triand trior trireg unsigned use uwire vectored wait wand weak0 weak1 while wire wor xnor xor logic
+    bit byte int shortint longint""".split()
+)
+
+
+def verilog_str(text: str) -> str:
+    return escape.octal_bytes_str(text, "")
+
+
+def lint_edam(name: str, files: list[str]) -> dict:
+    """Verilator lint of `name` over files."""
+    return {
+        "name": name,
+        "toplevel": name,
+        "files": [{"name": f, "file_type": "verilogSource"} for f in files],
+        "flow_options": LINT_FLOW,
+    }
+
+
+def sim_edam(name: str, files: list[str]) -> dict:
+    """Icarus simulation of testbench `name`, reading its vectors from vectors.hex in the work root."""
+    return {**lint_edam(name, files), "parameters": VECTORS_PARAMETER, "flow_options": SIM_FLOW}
+
+
+class Verilog(Language):
+    name = "verilog"
+    reserved = RESERVED
+    tools = (VERILATOR, IVERILOG, VVP)
+    reads_hardware = True
+    package_check = False  # each module is linted and simulated on its own
+
+    def comment_lines(self, text):
+        return escape.comment_lines(text, ascii_only=True)
+
+    def filters(self):
+        return {"vstr": verilog_str, "tojson": lambda v: json.dumps(v, sort_keys=True)}
+
+    def context(self, view):
+        ctx = super().context(view)
+        n = len(ctx["fields"])
+        depth = ctx["history_depth"]
+        ctx["sel_w"] = max(1, (n - 1).bit_length())
+        ctx["ptr_w"] = max(1, (depth - 1).bit_length())
+        ctx["cnt_w"] = max(1, depth.bit_length())
+        ctx["data_width"] = ctx["hardware"]["data_width"]
+        ctx["lint_flow"] = LINT_FLOW
+        ctx["sim_flow"] = SIM_FLOW
+        return ctx
+
+    def schema_outputs(self, names):
+        return {
+            f"rtl/atomik_{names['key']}.v": "module.v.j2",
+            f"tb/tb_atomik_{names['key']}.v": "tb.v.j2",
+            f"atomik_{names['key']}.core": "core.j2",
+        }
+
+    def package_outputs(self, idents):
+        return {"rtl/files.f": ("files.f.j2", {"groups": grouped(idents)})}
+
+    def verify_deps(self, layout: Layout, stem: str) -> list[str]:
+        shared = [layout.core_file("atomik_tb", f) for f in TB_FILES]
+        return [layout.manifest("cores", stem), *shared]
+
+    def verify_schema(self, ctx: CheckContext) -> Counts:
+        """Verilator lint of the module, then the self-checking Icarus testbench over the shared vectors."""
+        layout = ctx.layout
+        key = names(read_json(Path(layout.model(ctx.stem, "ident"))))["key"]
+        _core, rtl, tb, vectors = (str(p) for p in core_files(layout, key))
+        shared = [layout.core_file("atomik_tb", f) for f in TB_FILES]
+        for tool in self.tools:
+            ctx.tool(tool)
+        ctx.run_flow("lint", lint_edam(f"atomik_{key}", [rtl]), ctx.work / "lint")
+        work = ctx.work / "sim"
+        work.mkdir(parents=True, exist_ok=True)
+        write_if_changed(work / "vectors.hex", Path(vectors).read_bytes())
+        out = ctx.run_flow("sim", sim_edam(f"tb_atomik_{key}", [*shared, rtl, tb]), work)
+        return Counts(1, 1, 0) + vector_counts(out)  # the lint, then the simulation
+
+    def symbol(self, ctx, op, field):
+        # Operations are strobes shared by all fields (op_*); each field has its own outputs.
+        if op == "reconstruct":
+            return f"{field['name']}_state"
+        if op == "is_accumulator_zero":
+            return f"{field['name']}_acc_zero"
+        return f"op_{op}" if op in ("load", "accumulate", "rollback") else op
+
+
+LANGUAGE = Verilog()

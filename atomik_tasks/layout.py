@@ -1,0 +1,146 @@
+"""Every path of a project, in one place: its sources (schemas/, cores/, atomik.toml) and all of build/.
+
+Paths are strings: task creation builds thousands of them on every `doit` call and pathlib is measurably
+slower there. Stage code wraps them in Path where it needs file operations.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CONFIG_FILE = "atomik.toml"
+PACKAGE_CHECK = "_package"  # the stem of a language's whole-package check (schema stems cannot start with "_")
+VECTORS_VIEW = "_vectors"  # views/_vectors/<stem>.json: what the shared test vectors depend on
+
+
+class Layout:
+    """Where a project's inputs are and where each stage writes. root: the folder holding dodo.py."""
+
+    def __init__(self, root: str | Path):
+        self.root = str(Path(root).resolve())
+        self.build = f"{self.root}/build"
+
+    def __repr__(self) -> str:
+        return f"Layout({self.root!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Layout) and other.root == self.root
+
+    def __hash__(self) -> int:
+        return hash(self.root)
+
+    # ---- the project's own files ------------------------------------------------------------------------
+    @property
+    def schemas(self) -> str:
+        return f"{self.root}/schemas"
+
+    @property
+    def config(self) -> str:
+        return f"{self.root}/{CONFIG_FILE}"
+
+    def schema(self, stem: str) -> str:
+        return f"{self.schemas}/{stem}.json"
+
+    def stems(self) -> list[str]:
+        """Stems of every schema file, sorted."""
+        try:
+            names = os.listdir(self.schemas)
+        except FileNotFoundError:
+            return []
+        return sorted(n[:-5] for n in names if n.endswith(".json") and os.path.isfile(f"{self.schemas}/{n}"))
+
+    def core_file(self, core: str, name: str) -> str:
+        """A file of a shared FuseSoC core in cores/ (the UART, the testbench clock)."""
+        return f"{self.root}/cores/{core}/{name}"
+
+    def display(self, path: str | Path) -> str:
+        """A path as a person reads it: relative to the project root when inside it."""
+        text = str(path)
+        return text[len(self.root) + 1 :] if text.startswith(self.root + "/") else text
+
+    # ---- the model stage --------------------------------------------------------------------------------
+    def model(self, stem: str, kind: str) -> str:
+        """build/model/<stem>.<kind>.json; kind: result, ident, model or source (the last valid document)."""
+        return f"{self.build}/model/{stem}.{kind}.json"
+
+    def clash(self, stem: str) -> str:
+        return f"{self.build}/catalogue/{stem}.json"
+
+    @property
+    def catalogue_dir(self) -> str:
+        return f"{self.build}/catalogue"
+
+    def view(self, target: str, stem: str) -> str:
+        return f"{self.build}/views/{target}/{stem}.json"
+
+    def fingerprint(self, stage: str) -> str:
+        return f"{self.build}/fingerprints/{stage}.txt"
+
+    # ---- generated code -----------------------------------------------------------------------------------
+    def sdk(self, language: str) -> str:
+        return f"{self.build}/sdk/{language}"
+
+    def manifest(self, kind: str, stem: str) -> str:
+        """sha256 of every file one task wrote; kind: a language, "cores" or "board"."""
+        return f"{self.build}/manifests/{kind}/{stem}.json"
+
+    def manifest_dir(self, kind: str) -> str:
+        return f"{self.build}/manifests/{kind}"
+
+    def vectors(self, stem: str, suffix: str) -> str:
+        return f"{self.build}/vectors/{stem}.{suffix}"
+
+    @property
+    def vectors_dir(self) -> str:
+        return f"{self.build}/vectors"
+
+    # ---- checks ---------------------------------------------------------------------------------------------
+    def report(self, kind: str, stem: str) -> str:
+        """build/reports/<kind>-<stem>.json; kind: verify-<lang>, sim-uart, synth or hwtest."""
+        return f"{self.build}/reports/{kind}-{stem}.json"
+
+    def log(self, task: str) -> str:
+        return f"{self.build}/logs/{task.replace(':', '-')}.log"
+
+    def work(self, kind: str, stem: str) -> str:
+        """Scratch folder of one check (compiled tests, Edalize work roots)."""
+        return f"{self.build}/verify/{kind}/{stem}"
+
+    @property
+    def cargo_target(self) -> str:
+        return f"{self.build}/cargo-target"
+
+    # ---- hardware ---------------------------------------------------------------------------------------------
+    def core_dir(self, key: str) -> str:
+        return f"{self.build}/cores/{key}"
+
+    @property
+    def cores_dir(self) -> str:
+        return f"{self.build}/cores"
+
+    def board_dir(self, key: str) -> str:
+        return f"{self.build}/board/{key}"
+
+    def synth_dir(self, stem: str) -> str:
+        return f"{self.build}/synth/{stem}"
+
+    def bitstream(self, stem: str, key: str) -> str:
+        return f"{self.synth_dir(stem)}/atomik_board_{key}.fs"
+
+    # ---- reports and doit's state ---------------------------------------------------------------------------
+    @property
+    def reports(self) -> str:
+        return f"{self.build}/reports"
+
+    @property
+    def metrics(self) -> str:
+        return f"{self.build}/metrics.jsonl"
+
+    @property
+    def context(self) -> str:
+        return f"{self.build}/context.json"
+
+    @property
+    def doit_db(self) -> str:
+        return f"{self.build}/doit.sqlite3"

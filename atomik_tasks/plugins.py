@@ -1,0 +1,20 @@
+"""Plugins found by looking: every module of a package that defines a given attribute is one."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterable
+from typing import Any
+
+
+def discover(package: str, path: Iterable[str], attribute: str, kind: type) -> dict[str, Any]:
+    """{plugin.name: plugin} for each module (or sub-package) of `package` whose `attribute` is a `kind`."""
+    found: dict[str, Any] = {}
+    for info in sorted(pkgutil.iter_modules(list(path)), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        value = getattr(importlib.import_module(f"{package}.{info.name}"), attribute, None)
+        if isinstance(value, kind):
+            found[value.name] = value
+    return found

@@ -1,0 +1,1 @@
+"""Reports stage: the run record, JUnit, metrics and alerts, the agent context, the HTML page, `doit diff`."""

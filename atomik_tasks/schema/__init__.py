@@ -1,0 +1,1 @@
+"""Schema stage: strict JSON source, validation rules, the normalized model, identifier naming."""
