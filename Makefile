@@ -29,6 +29,7 @@ bytecode: $(STAMP)
 lint: setup
 	ruff check .
 	ruff format --check .
+	lint-imports
 
 test: lint
 	pytest

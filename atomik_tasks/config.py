@@ -193,7 +193,8 @@ def _explain(err: Any) -> str:
         hint = f'; did you mean "{near[0]}"?' if near else ""
         return f"{CONFIG_FILE}: [{section}] {key} = {json.dumps(err.instance)}: must be one of {allowed}{hint}"
     if err.validator == "type" and key:
-        return f"{CONFIG_FILE}: [{section}] {key} = {json.dumps(err.instance)}: must be a {err.validator_value}"
+        kind = {"integer": "an integer", "boolean": "true or false", "string": "a string"}.get(err.validator_value)
+        return f"{CONFIG_FILE}: [{section}] {key} = {json.dumps(err.instance)}: must be {kind}"
     return f"{CONFIG_FILE}: [{section}]: {err.message}"
 
 
@@ -230,5 +231,6 @@ def markdown_table() -> str:
     for o in OPTIONS:
         allowed = ", ".join(f"`{c}`" for c in o.choices) or o.json_type
         env = f" (or `{o.env}`)" if o.env else ""
-        rows.append(f"| `[{o.section}] {o.key}` | `{_toml_value(o.default)}` | {allowed} | {o.description}{env} |")
+        what = o.description.replace("<", "&lt;").replace(">", "&gt;")
+        rows.append(f"| `[{o.section}] {o.key}` | `{_toml_value(o.default)}` | {allowed} | {what}{env} |")
     return "\n".join(rows) + "\n"

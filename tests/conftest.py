@@ -1,100 +1,24 @@
-"""Shared fixtures: a throw-away copy of the project, and a doit runner that reports what executed."""
+"""Fixtures shared by tests/unit (no external toolchain) and tests/e2e (real toolchains; marked e2e)."""
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SCHEMAS = sorted((ROOT / "schemas").glob("*.json"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper modules beside this file
+
+from projects import Project, make_project
+
+E2E = Path(__file__).resolve().parent / "e2e"
 
 
-@dataclass
-class DoitRun:
-    returncode: int
-    tasks: dict[str, dict] = field(default_factory=dict)
-    stdout: str = ""
-    stderr: str = ""
-
-    @property
-    def executed(self) -> set[str]:
-        """Tasks that ran, whether they succeeded or failed."""
-        return {n for n, t in self.tasks.items() if t["result"] != "up-to-date"}
-
-    def result(self, name: str) -> str:
-        return self.tasks[name]["result"]
-
-
-class Project:
-    """A copy of dodo.py, schemas/ and templates/ in a temp dir; the code comes from the installed package."""
-
-    def __init__(self, root: Path):
-        self.root = root
-
-    def doit(self, *args: str, env: dict[str, str] | None = None) -> DoitRun:
-        proc = subprocess.run(
-            [sys.executable, "-m", "doit", "-r", "json", *args],
-            cwd=self.root,
-            capture_output=True,
-            text=True,
-            timeout=1200,
-            env=env,
-        )
-        try:
-            data = json.loads(proc.stdout)
-        except json.JSONDecodeError:
-            raise AssertionError(f"doit printed no JSON report:\n{proc.stdout}\n{proc.stderr}") from None
-        tasks = {t["name"]: t for t in data["tasks"]}
-        return DoitRun(proc.returncode, tasks, data.get("out", ""), data.get("err", "") + proc.stderr)
-
-    def schema(self, stem: str) -> Path:
-        return self.root / "schemas" / f"{stem}.json"
-
-    def read_schema(self, stem: str) -> dict:
-        return json.loads(self.schema(stem).read_text())
-
-    def write_schema(self, stem: str, doc: dict | str) -> None:
-        text = doc if isinstance(doc, str) else json.dumps(doc, indent=2)
-        self.schema(stem).write_text(text)
-
-    def edit_schema(self, stem: str, edit) -> None:
-        doc = self.read_schema(stem)
-        edit(doc)
-        self.write_schema(stem, doc)
-
-    def forget(self, *tasks: str) -> None:
-        """Make doit run these tasks again although their inputs did not change."""
-        subprocess.run([sys.executable, "-m", "doit", "forget", *tasks], cwd=self.root, check=True, capture_output=True)
-
-    def report(self, task: str) -> dict:
-        _, lang, stem = task.split(":")
-        return json.loads((self.root / "build" / "reports" / f"verify-{lang}-{stem}.json").read_text())
-
-    @property
-    def sdk(self) -> Path:
-        return self.root / "build" / "sdk"
-
-
-# Most tests are about software: keep minutes of synthesis and UART simulation out of their plain `doit`.
-SOFTWARE_ONLY = '[hardware]\nsimulate = false\nsynthesize = "never"\n'
-
-
-def make_project(dest: Path, schemas: list[Path] | None = None, config: str = SOFTWARE_ONLY) -> Project:
-    dest.mkdir(parents=True, exist_ok=True)
-    (dest / "atomik.toml").write_text(config)
-    shutil.copy(ROOT / "dodo.py", dest / "dodo.py")
-    shutil.copytree(ROOT / "templates", dest / "templates")
-    shutil.copytree(ROOT / "cores", dest / "cores")
-    (dest / "schemas").mkdir()
-    for path in SCHEMAS if schemas is None else schemas:
-        shutil.copy(path, dest / "schemas" / path.name)
-    return Project(dest)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e/ is marked e2e: `pytest -m "not e2e"` is the quick loop."""
+    for item in items:
+        if E2E in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture
@@ -109,24 +33,3 @@ def built_project(tmp_path_factory) -> Project:
     run = proj.doit()
     assert run.returncode == 0, run.stderr
     return proj
-
-
-def minimal_schema(**over) -> dict:
-    """A small valid schema; keyword arguments replace top-level sections."""
-    doc = {
-        "catalogue": {
-            "vertical": "Compute",
-            "field": "Test",
-            "object": "Minimal",
-            "version": "1.0.0",
-            "author": "atomik-tasks tests",
-            "license": "MIT",
-            "description": "A minimal schema used by the tests.",
-        },
-        "schema": {
-            "delta_fields": {"value": {"type": "delta_stream", "width": 32}},
-            "operations": {"accumulate": {"enabled": True}},
-        },
-    }
-    doc.update(over)
-    return doc

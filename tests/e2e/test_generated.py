@@ -10,9 +10,10 @@ import sys
 
 import pytest
 import sdkcheck
-from conftest import make_project, minimal_schema
+from projects import make_project, minimal_schema
 
-from atomik_tasks import toolchain
+from atomik_tasks.languages.javascript import NODE
+from atomik_tasks.tools import require
 
 # Each line tries to break out of a comment, docstring, string or template and create the file PWNED.
 HOSTILE = "\n".join(
@@ -101,7 +102,7 @@ def test_hostile_text_compiles_everywhere_and_runs_nothing(tmp_path, cargo_targe
         "console.log(JSON.stringify([Compute.Test.Minimal.DESCRIPTION, m.reconstructWide().toString()]));\n"
     )
     (sdk / "javascript/probe.mjs").write_text(script)
-    node = toolchain.require("node")
+    node = require(NODE)
     out = subprocess.run([node, "probe.mjs"], cwd=sdk / "javascript", capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [expected, str((2**255 + 5) ^ 3)]

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import jsonschema
 import pytest
-from conftest import make_project
+from projects import make_project
 
-from atomik_tasks import runrecord
-from atomik_tasks.paths import PACKAGE_DIR
+from atomik_tasks.layout import Layout
+from atomik_tasks.reports import context
+from atomik_tasks.reports.html import CHROMIUM
+from atomik_tasks.tools import require
 
-SCHEMA = json.loads((PACKAGE_DIR / "spec/run.schema.json").read_text())
+SCHEMA = json.loads((Path(context.__file__).parent / "spec/run.schema.json").read_text())
 
 
 def plain_doit(proj, *args):
@@ -83,12 +86,12 @@ def test_context_is_small_and_idempotent(reported):
     first = (proj.root / "build/context.json").read_bytes()
     plain_doit(proj)
     assert (proj.root / "build/context.json").read_bytes() == first
-    assert len(first) <= runrecord.CONTEXT_LIMIT
+    assert len(first) <= context.CONTEXT_LIMIT
     state = json.loads(first)
     assert set(state["schemas"]) == {"edge-sensor-imu", "finance-price-tick", "video-h264-delta"}
     assert state["stale"] == [] and state["failing"] == [] and state["last_run"] == "passed"
     proj.edit_schema("edge-sensor-imu", lambda d: d["catalogue"].update(description="changed"))
-    assert runrecord.context(proj.root / "build", json.loads((proj.root / "build/reports/run.json").read_text()))[
+    assert context.context(Layout(proj.root), json.loads((proj.root / "build/reports/run.json").read_text()))[
         "stale"
     ] == ["edge-sensor-imu"]
 
@@ -113,46 +116,12 @@ def test_injected_failure_is_reported_with_cause_and_rerun_command(tmp_path):
     assert state["failing"][0]["task"] == "verify:c:edge-sensor-imu" and "expected" in state["failing"][0]["cause"]
 
 
-def _m(tests=100, fmax=100.0, lut=1000, seconds=10.0, status="passed"):
-    return {
-        "status": status,
-        "tests_passed": tests,
-        "fmax_mhz": {"s": fmax},
-        "lut": {"s": lut},
-        "seconds": seconds,
-        "executed": 5,
-    }
-
-
-def test_regression_rules():
-    history = [_m(seconds=10 + i % 2) for i in range(12)]
-    assert runrecord.regressions(_m(), history) == []
-    assert runrecord.regressions(_m(), []) == []  # the first run is the baseline
-    levels = {
-        a["level"]: a["message"] for a in runrecord.regressions(_m(tests=99, fmax=94, lut=1101, seconds=30), history)
-    }
-    assert "tests passing fell to 99" in levels["critical"]
-    assert "build took 30.0 s" in levels["note"]
-    warnings = [a["message"] for a in runrecord.regressions(_m(fmax=94, lut=1101), history) if a["level"] == "warning"]
-    assert any(w.startswith("Fmax of s") for w in warnings) and any(w.startswith("LUT use of s") for w in warnings)
-    assert runrecord.regressions(_m(fmax=96, lut=1099), history) == []  # inside 5 % and 10 %
-    # no-op runs: 2 standard deviations of 0.01-0.02 s is noise, not a slower build
-    quick = [_m(seconds=0.01 + (i % 2) / 100) for i in range(5)]
-    assert runrecord.regressions(_m(seconds=0.2), quick) == []
-    assert runrecord.regressions(_m(seconds=0.6), quick)[0]["level"] == "note"
-    # failed runs are not part of the baseline
-    assert runrecord.regressions(_m(tests=50), [_m(tests=10, status="failed"), *history[:1]]) == [
-        {"level": "critical", "message": "tests passing fell to 50 (baseline 100)"}
-    ]
-
-
 def test_html_report_loads_in_chromium_with_every_schema_and_no_console_error(reported, tmp_path):
-    from atomik_tasks import toolchain
 
     proj, _ = reported
     page = proj.root / "build/reports/index.html"
     assert page.exists()
-    chromium = toolchain.require("chromium")
+    chromium = require(CHROMIUM)
     flags = [
         "--headless",
         "--no-sandbox",
@@ -204,71 +173,3 @@ def test_fewer_tests_passing_is_critical_and_can_fail_the_run(tmp_path):
     )
     assert strict.returncode == 1
     assert "failing the run: critical alerts" in strict.stdout
-
-
-def test_metrics_tail_reads_the_last_lines_of_a_long_history(tmp_path):
-    path = tmp_path / "metrics.jsonl"
-    lines = [json.dumps({"run": i, "pad": "x" * (i % 700)}) for i in range(3000)]  # ~1 MB, lines of any length
-    path.write_text("\n".join(lines) + "\n")
-    assert runrecord._tail_lines(path, 50) == lines[-50:]
-    assert runrecord._tail_lines(path, 5000) == lines  # fewer lines than asked: the whole file
-    path.write_text("")
-    assert runrecord._tail_lines(path, 50) == []
-
-
-def test_results_cache_follows_rewritten_and_removed_reports(tmp_path):
-    build = tmp_path / "build"
-    (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas/a.json").write_text("{}")
-    reports = build / "reports"
-    reports.mkdir(parents=True)
-    report = {"task": "verify:c:a", "schema": "a", "status": "passed", "passed": 3}
-    (reports / "verify-c-a.json").write_text(json.dumps(report))
-    (reports / "verify-c-gone.json").write_text(json.dumps({**report, "task": "verify:c:gone", "schema": "gone"}))
-    assert runrecord.load_results(build) == {"verify:c:a": report}
-    stamp = (reports / ".results-cache.json").stat().st_mtime_ns
-    assert runrecord.load_results(build) == {"verify:c:a": report}
-    assert (reports / ".results-cache.json").stat().st_mtime_ns == stamp  # nothing changed: nothing written
-    rewritten = {**report, "status": "failed", "passed": 2, "extra": "longer, so the size changes too"}
-    (reports / "verify-c-a.json").write_text(json.dumps(rewritten))
-    assert runrecord.load_results(build) == {"verify:c:a": rewritten}
-    (reports / "verify-c-a.json").unlink()
-    assert runrecord.load_results(build) == {}
-    (reports / ".results-cache.json").write_text("not json")  # a broken cache is rebuilt, never trusted
-    (reports / "verify-c-a.json").write_text(json.dumps(report))
-    assert runrecord.load_results(build) == {"verify:c:a": report}
-
-
-def test_run_history_is_bounded(tmp_path):
-    runs = tmp_path / "runs"
-    runs.mkdir()
-    names = [f"202601{1 + i // 10:02d}T{i:06d}.json" for i in range(12)]  # in time order
-    for name in reversed(names):
-        (runs / name).write_text("{}")
-    runrecord._prune(runs, 5)
-    assert sorted(p.name for p in runs.iterdir()) == names[-5:]
-
-
-def test_junit_escapes_any_failure_cause():
-    cause = 'expected "1" & got <0>\x00\x1b[31m\ud800 \ufffe\tend\nnext'
-    run = {
-        "seconds": 1.5,
-        "counts": {"failed": 1},
-        "tasks": [
-            {"name": "verify:c:a", "status": "failure", "seconds": 0.25, "cause": cause},
-            {"name": "catalogue", "status": "up-to-date", "seconds": None},
-            {"name": "generate:c:a", "status": "success", "seconds": 1.0},
-        ],
-    }
-    text = runrecord.junit(run)
-    text.encode("utf-8")  # strict: no lone surrogate left
-    suite = ET.fromstring(text)
-    assert (suite.get("tests"), suite.get("failures"), suite.get("time")) == ("3", "1", "1.500")
-    cases = list(suite.iter("testcase"))
-    assert [(c.get("classname"), c.get("name")) for c in cases] == [
-        ("verify", "c:a"),
-        ("catalogue", "catalogue"),
-        ("generate", "c:a"),
-    ]
-    assert cases[0].find("failure").get("message") == 'expected "1" & got <0>[31m \tend\nnext'
-    assert cases[1].find("system-out").text == "up to date"

@@ -6,12 +6,14 @@ import json
 import subprocess
 import sys
 
-from conftest import make_project, minimal_schema
 from hostile import CORPUS
+from projects import make_project, minimal_schema
 
-from atomik_tasks import toolchain
+from atomik_tasks.languages import all_languages
+from atomik_tasks.languages.javascript import NODE
+from atomik_tasks.tools import require
 
-LANGS = ("python", "rust", "c", "javascript", "verilog")
+LANGS = tuple(all_languages())
 
 
 def hostile(i: int, text: str) -> dict:
@@ -54,9 +56,7 @@ def test_hostile_corpus_builds_verifies_and_runs_nothing(tmp_path):
         "console.log(JSON.stringify(d));\n"
     )
     (proj.sdk / "javascript/probe.mjs").write_text(script)
-    out = subprocess.run(
-        [toolchain.require("node"), "probe.mjs"], cwd=proj.sdk / "javascript", capture_output=True, text=True
-    )
+    out = subprocess.run([require(NODE), "probe.mjs"], cwd=proj.sdk / "javascript", capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [t[:1024] for t in CORPUS]
 

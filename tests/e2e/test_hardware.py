@@ -11,12 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_project, minimal_schema
+from projects import ROOT, make_project, minimal_schema
 
-from atomik_tasks import boards, hardware, hostlink, vectors
-from atomik_tasks.boardmodel import BoardModel
-
-DATA = Path(__file__).parent / "data"
 SIM_ONLY = '[hardware]\nsimulate = true\nsynthesize = "never"\n'
 
 
@@ -44,22 +40,6 @@ def test_every_top_level_port_is_constrained(stem, tmp_path):
     assert [located[f"led[{i}]"] for i in range(6)] == ["10", "11", "13", "14", "15", "16"]
     assert len(set(located.values())) == len(located)  # no pin used twice
     assert 'IO_PORT "btn_rst_n" PULL_MODE=UP;' in cst
-
-
-def test_board_plugins_are_found_and_described():
-    board = boards.get("tangnano9k")
-    assert board.device == "GW1NR-LV9QN88PC6/I5" and board.family == "GW1N-9C"
-    with pytest.raises(KeyError, match="unknown board"):
-        boards.get("nosuchboard")
-
-
-def test_config_errors_are_clear(tmp_path):
-    (tmp_path / "atomik.toml").write_text('[hardware]\nflow = "quartus"\n')
-    with pytest.raises(ValueError, match="flow must be one of"):
-        hardware.load_config(tmp_path)
-    (tmp_path / "atomik.toml").write_text("[hardware]\nbaudrate = 9600\n")
-    with pytest.raises(ValueError, match="unknown \\[hardware\\] keys: baudrate"):
-        hardware.load_config(tmp_path)
 
 
 # ---- UART simulation --------------------------------------------------------------------------------------
@@ -179,52 +159,6 @@ def test_program_is_never_in_the_default_run(synthesized):
 
 
 # ---- host driver against a software board on a pty -------------------------------------------------------
-@pytest.fixture(scope="module")
-def vector_files(tmp_path_factory):
-    proj = make_project(tmp_path_factory.mktemp("vec") / "p")
-    assert proj.doit("vectors").returncode == 0
-    return proj.root / "build"
-
-
-def _load(build: Path, stem: str):
-    vview = json.loads((build / f"views/_vectors/{stem}.json").read_text())
-    return vview, vectors.parse_text((build / f"vectors/{stem}.txt").read_text())
-
-
-@pytest.mark.parametrize("stem", ["edge-sensor-imu", "video-h264-delta"])
-def test_host_driver_replays_the_vectors_against_the_pty_board(vector_files, stem):
-    vview, ops = _load(vector_files, stem)
-    with BoardModel(vview) as model, hostlink.BoardLink.open(model.path, 115200, boards.get("tangnano9k")) as link:
-        link.ping()
-        result = hostlink.replay(link, ops, vview)
-    checks = len([op for op in ops if op[0] != "scenario"])  # every operation, as the other harnesses count
-    assert result["failed"] == 0 and result["passed"] == checks, result["failures"][:3]
-
-
-def test_host_driver_reports_a_wrong_value(vector_files):
-    vview, _ = _load(vector_files, "edge-sensor-imu")
-    wrong = [("scenario", "x"), ("accumulate", "motion_delta", 5), ("reconstruct", "motion_delta", 4)]
-    with BoardModel(vview) as model, hostlink.BoardLink.open(model.path, 115200, boards.get("tangnano9k")) as link:
-        result = hostlink.replay(link, wrong, vview)
-    assert result["failed"] == 1 and "expected 4, actual 5" in result["failures"][0]
-
-
-def test_host_driver_timeout_and_garbled_reply_are_clear(vector_files):
-    vview, _ = _load(vector_files, "edge-sensor-imu")
-    board = boards.get("tangnano9k")
-    with BoardModel(vview, mode="silent") as model, hostlink.BoardLink.open(model.path, 115200, board, 0.3) as link:
-        with pytest.raises(hostlink.LinkError, match=r"timeout: nothing in 0.3 s after command b'P'"):
-            link.ping()
-    with BoardModel(vview, mode="garbled") as model, hostlink.BoardLink.open(model.path, 115200, board) as link:
-        with pytest.raises(hostlink.LinkError, match=r"garbled reply to b'P': got 0x11, expected b'K'"):
-            link.ping()
-
-
-def test_host_driver_missing_port_is_clear(tmp_path):
-    with pytest.raises(hostlink.LinkError, match="cannot open serial port /nonexistent/ttyX"):
-        hostlink.BoardLink.open("/nonexistent/ttyX", 115200, boards.get("tangnano9k"))
-    with pytest.raises(hostlink.LinkError, match="no tangnano9k answered on a serial port"):
-        hostlink.BoardLink.open("auto", 115200, boards.get("tangnano9k"))
 
 
 def test_hwtest_task_with_a_missing_port(tmp_path):
@@ -239,39 +173,3 @@ def test_hwtest_task_with_a_missing_port(tmp_path):
 
 
 # ---- log parsers on logs captured from this toolchain ----------------------------------------------------
-def test_report_parser_on_a_real_nextpnr_report():
-    data = hardware.parse_nextpnr_report(json.loads((DATA / "nextpnr-video-h264-delta.report.json").read_text()))
-    assert data["lut"] == {"used": 6199, "available": 8640}
-    assert data["ff"] == {"used": 1776, "available": 6480}
-    assert data["bsram"] == {"used": 8, "available": 26}
-    assert data["io"]["used"] == 10
-    assert data["fmax"]["core.clk"]["constraint"] == 150.0
-    assert round(data["fmax"]["core.clk"]["achieved"], 2) == 75.36
-
-
-def test_log_parser_keeps_the_final_verdict_per_clock():
-    video = hardware.parse_nextpnr_log((DATA / "nextpnr-video-h264-delta.log").read_text())
-    assert video == {"core.clk": {"achieved": 75.36, "passed": False, "target": 150.0}}
-    # this log holds an estimate that passes, then the routed figure that fails
-    imu = hardware.parse_nextpnr_log((DATA / "nextpnr-edge-sensor-imu.log").read_text())
-    assert imu == {"core.clk": {"achieved": 85.73, "passed": False, "target": 100.0}}
-    assert hardware.parse_nextpnr_log("no timing here") == {}
-
-
-def test_edalize_flow_options_do_not_leak_from_one_flow_to_the_next(tmp_path):
-    # Edalize 0.6.8 merges tool options into the flow class itself; run_flow must undo that per run.
-    from edalize.flows.apicula import Apicula
-
-    from atomik_tasks.edaflows import _pristine
-
-    seen = []
-    for mhz in ("100", "27"):
-        with _pristine(Apicula):
-            edam = {
-                "name": "x",
-                "toplevel": "x",
-                "files": [],
-                "flow_options": {"board": "tangnano9k", "nextpnr_options": ["--freq", mhz]},
-            }
-            seen.append(Apicula(edam, str(tmp_path)).edam["tool_options"]["nextpnr"]["nextpnr_options"])
-    assert seen == [["--freq", "100"], ["--freq", "27"]]

@@ -10,12 +10,13 @@ import subprocess
 import sys
 
 import pytest
-from conftest import make_project, minimal_schema
+from projects import make_project, minimal_schema
 
-from atomik_tasks import vectors
-from atomik_tasks.reference import ReferenceObject
+from atomik_tasks.languages import all_languages
+from atomik_tasks.reference import vectors
+from atomik_tasks.reference.semantics import ReferenceObject
 
-LANGS = ("python", "rust", "c", "javascript", "verilog")
+LANGS = tuple(all_languages())
 STEMS = ("edge-sensor-imu", "finance-price-tick", "video-h264-delta")
 
 

@@ -8,7 +8,11 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atomik_tasks import escape
+from atomik_tasks.languages import escape
+from atomik_tasks.languages.c import c_comment_lines, c_str
+from atomik_tasks.languages.javascript import js_str
+from atomik_tasks.languages.python import python_str
+from atomik_tasks.languages.rust import rust_str
 
 # Any text a schema can hold (JSON strings may hold anything but unpaired surrogates, which validation rejects).
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=200)
@@ -17,7 +21,7 @@ BREAKS = re.compile("[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 @given(TEXT)
 def test_python_literal_round_trips(text):
-    lit = escape.python_str(text)
+    lit = python_str(text)
     assert lit.isascii()
     assert ast.literal_eval(lit) == text
 
@@ -26,7 +30,7 @@ def test_python_literal_round_trips(text):
 def test_js_literal_is_ascii_json(text):
     import json
 
-    lit = escape.js_str(text)
+    lit = js_str(text)
     assert lit.isascii() and "\u2028" not in lit
     assert json.loads(lit) == text
 
@@ -41,14 +45,14 @@ def _unescape_rust(lit: str) -> str:
 
 @given(TEXT)
 def test_rust_literal_round_trips(text):
-    lit = escape.rust_str(text)
+    lit = rust_str(text)
     assert lit.isascii()
     assert _unescape_rust(lit) == text
 
 
 @given(TEXT)
 def test_c_literal_is_ascii_without_trigraphs_and_round_trips(text):
-    lit = escape.c_str(text)
+    lit = c_str(text)
     assert lit.isascii() and "??" not in lit and "?" not in lit[1:-1].replace("\\077", "")
     raw = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), lit[1:-1].encode())
     assert raw.decode("utf-8") == text
@@ -56,14 +60,14 @@ def test_c_literal_is_ascii_without_trigraphs_and_round_trips(text):
 
 @given(TEXT)
 def test_comment_lines_hold_no_line_break_or_control(text):
-    for line in escape.comment_lines(text) + escape.c_comment_lines(text) + escape.block_comment_lines(text):
+    for line in escape.comment_lines(text) + c_comment_lines(text) + escape.block_comment_lines(text):
         assert not BREAKS.search(line)
         assert not re.search("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", line)
 
 
 @given(TEXT)
 def test_c_comments_cannot_splice_or_use_trigraphs(text):
-    for line in escape.c_comment_lines(text):
+    for line in c_comment_lines(text):
         assert not line.endswith("\\")
         assert "??" not in line
 
@@ -91,7 +95,7 @@ def test_python_literals_are_as_ruff_format_writes_them(tmp_path):
     rng = random.Random(7)
     alphabet = "ab \"'\\\n\t\u00e9\u2028\U0001f600{}$`"
     texts = [*CORPUS, *("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(400))]
-    source = "".join(f"x{i} = {escape.python_str(t)}\n" for i, t in enumerate(texts))
+    source = "".join(f"x{i} = {python_str(t)}\n" for i, t in enumerate(texts))
     path = tmp_path / "literals.py"
     path.write_text(source)
     ruff = Path(sys.executable).parent / "ruff"

@@ -5,13 +5,20 @@ from __future__ import annotations
 import itertools
 import json
 
-from conftest import make_project
 from hypothesis import HealthCheck, given, settings
+from projects import make_project
 from schema_strategies import schemas
 
-from atomik_tasks import naming
-from atomik_tasks.jsonsource import parse_text
-from atomik_tasks.validation import validate
+from atomik_tasks.languages import reserved_words
+from atomik_tasks.schema import naming
+from atomik_tasks.schema import validate as schema_validate
+from atomik_tasks.schema.source import parse_text
+
+
+def validate(src, clashes=None):
+    """Validation as normalize runs it: against the spec and every language's reserved words."""
+    return schema_validate.validate(src, clashes, reserved_words())
+
 
 _counter = itertools.count()
 

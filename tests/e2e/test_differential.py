@@ -9,9 +9,11 @@ import shutil
 import subprocess
 import sys
 
-from conftest import minimal_schema
+from projects import make_project, minimal_schema
 
-LANGS = ("python", "rust", "c", "javascript", "verilog")
+from atomik_tasks.languages import all_languages
+
+LANGS = tuple(all_languages())
 
 
 def generated(run, stem: str | None = None) -> set[str]:
@@ -71,9 +73,10 @@ def test_width_edit_regenerates_all_languages_of_that_schema_only(project):
     assert "u128" in (project.sdk / "rust/src/finance/trading/price_tick.rs").read_text()
 
 
-def test_template_edit_regenerates_that_language_only(project):
+def test_template_edit_regenerates_that_language_only(tmp_path):
+    project = make_project(tmp_path / "p", package=True)
     assert project.doit("generate").returncode == 0
-    tpl = project.root / "templates/rust/module.rs.j2"
+    tpl = project.root / "atomik_tasks/languages/rust/templates/module.rs.j2"
     tpl.write_text(tpl.read_text().replace("; do not edit.", "; do not edit (rev 2).", 1))
     run = project.doit("generate")
     assert run.returncode == 0, run.stderr

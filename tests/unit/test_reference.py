@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atomik_tasks.reference import ReferenceObject, SemanticsError
+from atomik_tasks.reference.semantics import ReferenceObject, SemanticsError
 
 WIDTHS = [8, 16, 32, 64, 128, 256]
 

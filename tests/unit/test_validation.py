@@ -6,10 +6,16 @@ import copy
 import json
 
 import pytest
-from conftest import SCHEMAS, minimal_schema
+from projects import SCHEMAS, minimal_schema
 
-from atomik_tasks.jsonsource import parse_text
-from atomik_tasks.validation import validate
+from atomik_tasks.languages import reserved_words
+from atomik_tasks.schema import validate as schema_validate
+from atomik_tasks.schema.source import parse_text
+
+
+def validate(src, clashes=None):
+    """Validation as normalize runs it: against the spec and every language's reserved words."""
+    return schema_validate.validate(src, clashes, reserved_words())
 
 
 def check(doc: dict | str, clashes=None):
@@ -120,7 +126,7 @@ def test_identity_clash_is_reported():
 
 
 def test_identity_key_catches_flattened_collisions(tmp_path):
-    from atomik_tasks.validation import identity_key
+    from atomik_tasks.schema.model import identity_key
 
     assert identity_key(("Finance", "Trading", "PriceTick")) == identity_key(("Finance", "TradingPrice", "Tick"))
     assert identity_key(("Edge", "Sensor", "IMUFusion")) == identity_key(("Edge", "Sensor", "ImuFusion"))

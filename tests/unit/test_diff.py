@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from atomik_tasks.schemadiff import structural
+from atomik_tasks.reports.diff import structural
 
 
 def test_structural_diff_paths():

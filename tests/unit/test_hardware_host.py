@@ -1,0 +1,113 @@
+"""Hardware flow: board files and constraints, UART simulation, synthesis and its report, programming and the
+host driver, each on this machine's real tools (a board is faked only at the wire, by a pty)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from projects import make_project
+
+from atomik_tasks.errors import PluginError
+from atomik_tasks.hardware import boards, hostlink
+from atomik_tasks.hardware.boardmodel import BoardModel
+from atomik_tasks.hardware.families import gowin
+from atomik_tasks.reference import vectors
+
+DATA = Path(__file__).parent / "data"
+SIM_ONLY = '[hardware]\nsimulate = true\nsynthesize = "never"\n'
+
+
+# ---- constraints -----------------------------------------------------------------------------------------
+def test_board_plugins_are_found_and_described():
+    board = boards.get("tangnano9k")
+    assert board.device == "GW1NR-LV9QN88PC6/I5" and board.series == "GW1N-9C" and board.family == "gowin"
+    with pytest.raises(PluginError, match="unknown board 'nosuchboard'; known: tangnano9k"):
+        boards.get("nosuchboard")
+
+
+@pytest.fixture(scope="module")
+def vector_files(tmp_path_factory):
+    proj = make_project(tmp_path_factory.mktemp("vec") / "p")
+    assert proj.doit("vectors").returncode == 0
+    return proj.root / "build"
+
+
+@pytest.mark.parametrize("stem", ["edge-sensor-imu", "video-h264-delta"])
+def test_host_driver_replays_the_vectors_against_the_pty_board(vector_files, stem):
+    vview, ops = _load(vector_files, stem)
+    with BoardModel(vview) as model, hostlink.BoardLink.open(model.path, 115200, boards.get("tangnano9k")) as link:
+        link.ping()
+        result = hostlink.replay(link, ops, vview)
+    checks = len([op for op in ops if op[0] != "scenario"])  # every operation, as the other harnesses count
+    assert result["failed"] == 0 and result["passed"] == checks, result["failures"][:3]
+
+
+def test_host_driver_reports_a_wrong_value(vector_files):
+    vview, _ = _load(vector_files, "edge-sensor-imu")
+    wrong = [("scenario", "x"), ("accumulate", "motion_delta", 5), ("reconstruct", "motion_delta", 4)]
+    with BoardModel(vview) as model, hostlink.BoardLink.open(model.path, 115200, boards.get("tangnano9k")) as link:
+        result = hostlink.replay(link, wrong, vview)
+    assert result["failed"] == 1 and "expected 4, actual 5" in result["failures"][0]
+
+
+def test_host_driver_timeout_and_garbled_reply_are_clear(vector_files):
+    vview, _ = _load(vector_files, "edge-sensor-imu")
+    board = boards.get("tangnano9k")
+    with BoardModel(vview, mode="silent") as model, hostlink.BoardLink.open(model.path, 115200, board, 0.3) as link:
+        with pytest.raises(hostlink.LinkError, match=r"timeout: nothing in 0.3 s after command b'P'"):
+            link.ping()
+    with BoardModel(vview, mode="garbled") as model, hostlink.BoardLink.open(model.path, 115200, board) as link:
+        with pytest.raises(hostlink.LinkError, match=r"garbled reply to b'P': got 0x11, expected b'K'"):
+            link.ping()
+
+
+def test_host_driver_missing_port_is_clear(tmp_path):
+    with pytest.raises(hostlink.LinkError, match="cannot open serial port /nonexistent/ttyX"):
+        hostlink.BoardLink.open("/nonexistent/ttyX", 115200, boards.get("tangnano9k"))
+    with pytest.raises(hostlink.LinkError, match="no tangnano9k answered on a serial port"):
+        hostlink.BoardLink.open("auto", 115200, boards.get("tangnano9k"))
+
+
+def test_report_parser_on_a_real_nextpnr_report():
+    data = gowin.parse_nextpnr_report(json.loads((DATA / "nextpnr-video-h264-delta.report.json").read_text()))
+    assert data["lut"] == {"used": 6199, "available": 8640}
+    assert data["ff"] == {"used": 1776, "available": 6480}
+    assert data["bsram"] == {"used": 8, "available": 26}
+    assert data["io"]["used"] == 10
+    assert data["fmax"]["core.clk"]["constraint"] == 150.0
+    assert round(data["fmax"]["core.clk"]["achieved"], 2) == 75.36
+
+
+def test_log_parser_keeps_the_final_verdict_per_clock():
+    video = gowin.parse_nextpnr_log((DATA / "nextpnr-video-h264-delta.log").read_text())
+    assert video == {"core.clk": {"achieved": 75.36, "passed": False, "target": 150.0}}
+    # this log holds an estimate that passes, then the routed figure that fails
+    imu = gowin.parse_nextpnr_log((DATA / "nextpnr-edge-sensor-imu.log").read_text())
+    assert imu == {"core.clk": {"achieved": 85.73, "passed": False, "target": 100.0}}
+    assert gowin.parse_nextpnr_log("no timing here") == {}
+
+
+def test_edalize_flow_options_do_not_leak_from_one_flow_to_the_next(tmp_path):
+    # Edalize 0.6.8 merges tool options into the flow class itself; run_flow must undo that per run.
+    from edalize.flows.apicula import Apicula
+
+    from atomik_tasks.checks.edaflows import _pristine
+
+    seen = []
+    for mhz in ("100", "27"):
+        with _pristine(Apicula):
+            edam = {
+                "name": "x",
+                "toplevel": "x",
+                "files": [],
+                "flow_options": {"board": "tangnano9k", "nextpnr_options": ["--freq", mhz]},
+            }
+            seen.append(Apicula(edam, str(tmp_path)).edam["tool_options"]["nextpnr"]["nextpnr_options"])
+    assert seen == [["--freq", "100"], ["--freq", "27"]]
+
+
+def _load(build: Path, stem: str):
+    vview = json.loads((build / f"views/_vectors/{stem}.json").read_text())
+    return vview, vectors.parse_text((build / f"vectors/{stem}.txt").read_text())

@@ -1,0 +1,110 @@
+"""The reporter and the run record, on real runs in temp copies."""
+
+from __future__ import annotations
+
+import json
+from xml.etree import ElementTree as ET
+
+from atomik_tasks.layout import Layout
+from atomik_tasks.reports import junit, metrics, record, results
+
+
+def _m(tests=100, fmax=100.0, lut=1000, seconds=10.0, status="passed"):
+    return {
+        "status": status,
+        "tests_passed": tests,
+        "fmax_mhz": {"s": fmax},
+        "lut": {"s": lut},
+        "seconds": seconds,
+        "executed": 5,
+    }
+
+
+def test_regression_rules():
+    history = [_m(seconds=10 + i % 2) for i in range(12)]
+    assert metrics.regressions(_m(), history) == []
+    assert metrics.regressions(_m(), []) == []  # the first run is the baseline
+    levels = {
+        a["level"]: a["message"] for a in metrics.regressions(_m(tests=99, fmax=94, lut=1101, seconds=30), history)
+    }
+    assert "tests passing fell to 99" in levels["critical"]
+    assert "build took 30.0 s" in levels["note"]
+    warnings = [a["message"] for a in metrics.regressions(_m(fmax=94, lut=1101), history) if a["level"] == "warning"]
+    assert any(w.startswith("Fmax of s") for w in warnings) and any(w.startswith("LUT use of s") for w in warnings)
+    assert metrics.regressions(_m(fmax=96, lut=1099), history) == []  # inside 5 % and 10 %
+    # no-op runs: 2 standard deviations of 0.01-0.02 s is noise, not a slower build
+    quick = [_m(seconds=0.01 + (i % 2) / 100) for i in range(5)]
+    assert metrics.regressions(_m(seconds=0.2), quick) == []
+    assert metrics.regressions(_m(seconds=0.6), quick)[0]["level"] == "note"
+    # failed runs are not part of the baseline
+    assert metrics.regressions(_m(tests=50), [_m(tests=10, status="failed"), *history[:1]]) == [
+        {"level": "critical", "message": "tests passing fell to 50 (baseline 100)"}
+    ]
+
+
+def test_metrics_tail_reads_the_last_lines_of_a_long_history(tmp_path):
+    path = tmp_path / "metrics.jsonl"
+    lines = [json.dumps({"run": i, "pad": "x" * (i % 700)}) for i in range(3000)]  # ~1 MB, lines of any length
+    path.write_text("\n".join(lines) + "\n")
+    assert metrics._tail_lines(path, 50) == lines[-50:]
+    assert metrics._tail_lines(path, 5000) == lines  # fewer lines than asked: the whole file
+    path.write_text("")
+    assert metrics._tail_lines(path, 50) == []
+
+
+def test_results_cache_follows_rewritten_and_removed_reports(tmp_path):
+    build = tmp_path / "build"
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas/a.json").write_text("{}")
+    reports = build / "reports"
+    reports.mkdir(parents=True)
+    report = {"task": "verify:c:a", "schema": "a", "status": "passed", "passed": 3}
+    (reports / "verify-c-a.json").write_text(json.dumps(report))
+    (reports / "verify-c-gone.json").write_text(json.dumps({**report, "task": "verify:c:gone", "schema": "gone"}))
+    assert results.load_results(Layout(tmp_path)) == {"verify:c:a": report}
+    stamp = (reports / ".results-cache.json").stat().st_mtime_ns
+    assert results.load_results(Layout(tmp_path)) == {"verify:c:a": report}
+    assert (reports / ".results-cache.json").stat().st_mtime_ns == stamp  # nothing changed: nothing written
+    rewritten = {**report, "status": "failed", "passed": 2, "extra": "longer, so the size changes too"}
+    (reports / "verify-c-a.json").write_text(json.dumps(rewritten))
+    assert results.load_results(Layout(tmp_path)) == {"verify:c:a": rewritten}
+    (reports / "verify-c-a.json").unlink()
+    assert results.load_results(Layout(tmp_path)) == {}
+    (reports / ".results-cache.json").write_text("not json")  # a broken cache is rebuilt, never trusted
+    (reports / "verify-c-a.json").write_text(json.dumps(report))
+    assert results.load_results(Layout(tmp_path)) == {"verify:c:a": report}
+
+
+def test_run_history_is_bounded(tmp_path):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    names = [f"202601{1 + i // 10:02d}T{i:06d}.json" for i in range(12)]  # in time order
+    for name in reversed(names):
+        (runs / name).write_text("{}")
+    record._prune(runs, 5)
+    assert sorted(p.name for p in runs.iterdir()) == names[-5:]
+
+
+def test_junit_escapes_any_failure_cause():
+    cause = 'expected "1" & got <0>\x00\x1b[31m\ud800 \ufffe\tend\nnext'
+    run = {
+        "seconds": 1.5,
+        "counts": {"failed": 1},
+        "tasks": [
+            {"name": "verify:c:a", "status": "failure", "seconds": 0.25, "cause": cause},
+            {"name": "catalogue", "status": "up-to-date", "seconds": None},
+            {"name": "generate:c:a", "status": "success", "seconds": 1.0},
+        ],
+    }
+    text = junit.junit(run)
+    text.encode("utf-8")  # strict: no lone surrogate left
+    suite = ET.fromstring(text)
+    assert (suite.get("tests"), suite.get("failures"), suite.get("time")) == ("3", "1", "1.500")
+    cases = list(suite.iter("testcase"))
+    assert [(c.get("classname"), c.get("name")) for c in cases] == [
+        ("verify", "c:a"),
+        ("catalogue", "catalogue"),
+        ("generate", "c:a"),
+    ]
+    assert cases[0].find("failure").get("message") == 'expected "1" & got <0>[31m \tend\nnext'
+    assert cases[1].find("system-out").text == "up to date"
