@@ -211,7 +211,7 @@ def _toml_value(value: Any) -> str:
 
 
 def default_toml() -> str:
-    """atomik.toml with every option at its default and its description (what `init` writes)."""
+    """atomik.toml with every option at its default and its description (the shipped file is this)."""
     lines = ["# atomik-tasks project settings; every key is optional and shows its default."]
     for section in dict.fromkeys(o.section for o in OPTIONS):
         if len(lines) > 1:

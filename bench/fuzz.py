@@ -29,8 +29,7 @@ def main() -> int:
     args = parser.parse_args()
     warnings.simplefilter("ignore", NonInteractiveExampleWarning)
     work = args.keep or Path(tempfile.mkdtemp(prefix="atomik-fuzz-"))
-    for part in ("templates", "cores"):
-        shutil.copytree(ROOT / part, work / part, dirs_exist_ok=True)
+    shutil.copytree(ROOT / "cores", work / "cores", dirs_exist_ok=True)
     shutil.copy(ROOT / "dodo.py", work)
     (work / "schemas").mkdir(exist_ok=True)
     for i in range(args.n):
