@@ -11,6 +11,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from atomik_tasks.layout import Layout
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "atomik_tasks"
 SCHEMAS = sorted((ROOT / "schemas").glob("*.json"))
@@ -38,6 +40,7 @@ class Project:
 
     def __init__(self, root: Path):
         self.root = root
+        self.layout = Layout(root)
 
     def doit(self, *args: str, env: dict[str, str] | None = None) -> DoitRun:
         proc = subprocess.run(
@@ -76,11 +79,11 @@ class Project:
 
     def report(self, task: str) -> dict:
         _, lang, stem = task.split(":")
-        return json.loads((self.root / "build" / "reports" / f"verify-{lang}-{stem}.json").read_text())
+        return json.loads(Path(self.layout.report(f"verify-{lang}", stem)).read_text())
 
     @property
     def sdk(self) -> Path:
-        return self.root / "build" / "sdk"
+        return Path(self.layout.build) / "sdk"
 
 
 # Most tests are about software: keep minutes of synthesis and UART simulation out of their plain `doit`.
