@@ -7,6 +7,8 @@ import pkgutil
 from collections.abc import Iterable
 from typing import Any
 
+from .errors import PluginError
+
 
 def discover(package: str, path: Iterable[str], attribute: str, kind: type) -> dict[str, Any]:
     """{plugin.name: plugin} for each module (or sub-package) of `package` whose `attribute` is a `kind`."""
@@ -18,3 +20,11 @@ def discover(package: str, path: Iterable[str], attribute: str, kind: type) -> d
         if isinstance(value, kind):
             found[value.name] = value
     return found
+
+
+def pick(found: dict[str, Any], name: str, what: str) -> Any:
+    """found[name], or a PluginError that lists the names there are."""
+    try:
+        return found[name]
+    except KeyError:
+        raise PluginError(f"unknown {what} {name!r}; known: {', '.join(found)}") from None

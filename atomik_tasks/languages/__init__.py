@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import functools
 
-from ..errors import PluginError
-from ..plugins import discover
+from ..plugins import discover, pick
 from .base import Language, grouped, names
 
 __all__ = ["Language", "all_languages", "get", "grouped", "names", "reserved_words"]
@@ -18,10 +17,7 @@ def all_languages() -> dict[str, Language]:
 
 
 def get(name: str) -> Language:
-    try:
-        return all_languages()[name]
-    except KeyError:
-        raise PluginError(f"unknown language {name!r}; known: {', '.join(all_languages())}") from None
+    return pick(all_languages(), name, "language")
 
 
 def reserved_words() -> dict[str, frozenset[str]]:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from projects import PACKAGE, ROOT
 
 LINT = Path(sys.executable).parent / "lint-imports"
@@ -34,19 +35,17 @@ def test_contracts_hold(tmp_path):
     assert "2 kept, 0 broken" in proc.stdout
 
 
-def test_a_back_edge_breaks_the_layers(tmp_path):
+@pytest.mark.parametrize(
+    ("module", "line", "broken"),
+    [
+        ("schema/model.py", "from ..languages import base", "The folders are the pipeline: imports run one way"),
+        ("checks/runner.py", "import doit", "Only the build graph knows doit"),
+    ],
+)
+def test_a_forbidden_import_breaks_a_contract(tmp_path, module, line, broken):
     root = copy(tmp_path)
-    model = root / "atomik_tasks/schema/model.py"
-    model.write_text(model.read_text() + "\nfrom ..languages import base  # noqa: E402, F401\n")
+    path = root / "atomik_tasks" / module
+    path.write_text(path.read_text() + f"\n{line}  # noqa: E402, F401\n")
     proc = lint(root)
     assert proc.returncode != 0
-    assert "The folders are the pipeline: imports run one way BROKEN" in proc.stdout
-    assert "atomik_tasks.schema.model -> atomik_tasks.languages.base" in proc.stdout
-
-
-def test_doit_outside_the_graph_breaks_a_contract(tmp_path):
-    root = copy(tmp_path)
-    runner = root / "atomik_tasks/checks/runner.py"
-    runner.write_text(runner.read_text() + "\nimport doit  # noqa: E402, F401\n")
-    proc = lint(root)
-    assert proc.returncode != 0 and "Only the build graph knows doit BROKEN" in proc.stdout
+    assert f"{broken} BROKEN" in proc.stdout

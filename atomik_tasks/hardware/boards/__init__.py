@@ -6,8 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from ...errors import PluginError
-from ...plugins import discover
+from ...plugins import discover, pick
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,4 @@ def all_boards() -> dict[str, Board]:
 
 
 def get(name: str) -> Board:
-    try:
-        return all_boards()[name]
-    except KeyError:
-        raise PluginError(f"unknown board {name!r}; known: {', '.join(all_boards())}") from None
+    return pick(all_boards(), name, "board")

@@ -7,9 +7,8 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from ...errors import PluginError
 from ...languages.check import CheckContext, Counts
-from ...plugins import discover
+from ...plugins import discover, pick
 from ...tools import Tool
 from ..boards import Board
 
@@ -40,7 +39,4 @@ def all_families() -> dict[str, Family]:
 
 
 def get(name: str) -> Family:
-    try:
-        return all_families()[name]
-    except KeyError:
-        raise PluginError(f"unknown FPGA family {name!r}; known: {', '.join(all_families())}") from None
+    return pick(all_families(), name, "FPGA family")
