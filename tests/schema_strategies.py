@@ -5,7 +5,18 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 WIDTHS = [8, 16, 32, 64, 128, 256]
-FIELD_NAME = st.from_regex(r"[a-z][a-z0-9]{0,6}(_[a-z0-9]{1,4})?", fullmatch=True)
+# Names the generators use themselves (constants, methods, registers, keywords): a field may be called any of
+# them, and each either builds in every language or is rejected by validation with the reason.
+VOCABULARY = """count limbs history history_depth history_count version widths width defaults default field_names
+names description new init load reset state acc initial index field_index check set_initial xor_in of rollback
+accumulate reconstruct is_accumulator_zero zero error result value delta obj clk rst rst_n sel busy op data key max
+mask fields depth ptr cnt size hist valid ready out value_in op_load acc_zero hist_count field limbs_of fmt to_string
+equals hash clone debug display main test tests module exports require constructor prototype length bigint number
+string object array class def type int for wire reg fn let var function return self this end begin input output
+auto char""".split()
+FIELD_NAME = st.one_of(
+    st.from_regex(r"[a-z][a-z0-9]{0,6}(_[a-z0-9]{1,4})?", fullmatch=True), st.sampled_from(VOCABULARY)
+)
 IDENT = st.from_regex(r"[A-Z][a-z]{2,8}[0-9]?", fullmatch=True)
 
 

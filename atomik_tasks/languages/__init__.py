@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 
 from ..plugins import discover, pick
+from ..schema.rules import Reserved
 from .base import Language, grouped, names
 
-__all__ = ["Language", "all_languages", "get", "grouped", "names", "reserved_words"]
+__all__ = ["Language", "all_languages", "get", "grouped", "names", "reserved"]
 
 
 @functools.cache
@@ -20,6 +21,11 @@ def get(name: str) -> Language:
     return pick(all_languages(), name, "language")
 
 
-def reserved_words() -> dict[str, frozenset[str]]:
-    """{language: its reserved words}: schema names must avoid all of them."""
-    return {name: lang.reserved for name, lang in all_languages().items()}
+@functools.cache
+def reserved() -> Reserved:
+    """What every language reserves: words no catalogue name may be, field names its generator owns."""
+    langs = all_languages()
+    return Reserved(
+        words={name: lang.reserved for name, lang in langs.items()},
+        fields={name: lang.reserved_fields for name, lang in langs.items() if lang.reserved_fields},
+    )

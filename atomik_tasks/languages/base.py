@@ -22,6 +22,8 @@ class Language:
     name: str = ""
     #: Words that no schema identifier may be (or become, in snake_case) in this language.
     reserved: frozenset[str] = frozenset()
+    #: Field names whose generated identifiers would equal the generator's own: {name: why}.
+    reserved_fields: dict[str, str] = {}  # noqa: RUF012 (read-only)
     #: Programs its check runs (installed by `make`, named in the error when missing).
     tools: tuple[Tool, ...] = ()
     #: Whether this target's view carries catalogue.description (it costs a regeneration on every edit).

@@ -20,7 +20,7 @@ from ..reference import vectors
 from ..schema.diagnostics import Diagnostic, errors
 from ..schema.model import ident, identity, identity_key, normalize
 from ..schema.source import SourceError, read_schema_file
-from . import all_languages, reserved_words
+from . import all_languages, reserved
 
 _STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
@@ -68,7 +68,7 @@ def check_schema(path: Path, display: str, clashes: list[str]) -> tuple[list[Dia
         return diags + exc.diagnostics, None
     from ..schema.validate import validate  # jsonschema is slow to import; only validation needs it
 
-    diags += validate(src, clashes, reserved_words())
+    diags += validate(src, clashes, reserved())
     if errors(diags):
         return diags, None
     return diags, normalize(src.doc, path.stem)

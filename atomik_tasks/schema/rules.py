@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import naming
@@ -38,10 +39,22 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+@dataclass(frozen=True)
+class Reserved:
+    """What the languages reserve (the languages layer fills it in: it is the one that knows them).
+
+    words: per language, words no catalogue name may be; fields: per language, field names whose generated
+    identifiers would clash with the generator's own, with the reason.
+    """
+
+    words: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    fields: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
 class Rules:
     """One document as the rules see it."""
 
-    def __init__(self, src: Located, reserved: Mapping[str, frozenset[str]]):
+    def __init__(self, src: Located, reserved: Reserved):
         self.src = src
         self.doc = src.doc
         self.reserved = reserved
@@ -83,7 +96,7 @@ def identifier_reserved(r: Rules) -> Iterator[Diagnostic]:
         value = get(r.doc, "catalogue", key)
         if isinstance(value, str) and value:
             forms = {value, naming.snake(value)}
-            langs = [lang for lang, words in r.reserved.items() if forms & words]
+            langs = [lang for lang, words in r.reserved.words.items() if forms & words]
             if langs:
                 yield r.diag(
                     ["catalogue", key],
@@ -108,6 +121,18 @@ def field_names(r: Rules) -> Iterator[Diagnostic]:
                     f"field {name!r} and field {forms[form]!r} both become {form!r} in camelCase",
                 )
             forms.setdefault(form, name)
+
+
+def field_name_reserved(r: Rules) -> Iterator[Diagnostic]:
+    """A field whose generated identifiers would equal one the generator owns (C's and Rust's FIELD_COUNT)."""
+    for name in r.fields:
+        clashes = [f"{lang}: {why[name]}" for lang, why in r.reserved.fields.items() if name in why]
+        if clashes:
+            yield r.diag(
+                ["schema", "delta_fields", name],
+                "field-name-reserved",
+                f"field {name!r} would clash with generated code ({'; '.join(clashes)}); rename it",
+            )
 
 
 def default_fits_width(r: Rules) -> Iterator[Diagnostic]:
@@ -193,6 +218,7 @@ RULES: tuple[Rule, ...] = (
     identifier_form,
     identifier_reserved,
     field_names,
+    field_name_reserved,
     default_fits_width,
     accumulate_enabled,
     rollback_history_depth,

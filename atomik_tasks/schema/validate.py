@@ -8,13 +8,13 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, json_path
 from .model import identity, identity_key
-from .rules import RULES, Rules
+from .rules import RULES, Reserved, Rules
 from .source import Located
 
 SPEC_FILE = Path(__file__).resolve().parent / "spec" / "atomik-schema.json"
@@ -57,15 +57,12 @@ def _unexpected_keys(src: Located, err: Any, path: list, rule: str) -> Iterator[
         yield Diagnostic(src.file, json_path(where), src.line(where), rule, f"unexpected property {key!r}{hint}")
 
 
-def validate(
-    src: Located, clashes: list[str] | None = None, reserved: Mapping[str, frozenset[str]] | None = None
-) -> list[Diagnostic]:
+def validate(src: Located, clashes: list[str] | None = None, reserved: Reserved | None = None) -> list[Diagnostic]:
     """All diagnostics for one parsed document, errors first, then by line.
 
-    clashes: other files with the same identity; reserved: each language's reserved words (the languages
-    layer passes them in: it is the one that knows the languages).
+    clashes: other files with the same identity; reserved: what the languages reserve.
     """
-    rules = Rules(src, reserved or {})
+    rules = Rules(src, reserved or Reserved())
     diags = list(_structural(src))
     for rule in RULES:
         diags += rule(rules)

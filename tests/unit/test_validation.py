@@ -8,14 +8,14 @@ import json
 import pytest
 from projects import SCHEMAS, minimal_schema
 
-from atomik_tasks.languages import reserved_words
+from atomik_tasks.languages import reserved
 from atomik_tasks.schema import validate as schema_validate
 from atomik_tasks.schema.source import parse_text
 
 
 def validate(src, clashes=None):
     """Validation as normalize runs it: against the spec and every language's reserved words."""
-    return schema_validate.validate(src, clashes, reserved_words())
+    return schema_validate.validate(src, clashes, reserved())
 
 
 def check(doc: dict | str, clashes=None):
@@ -99,6 +99,17 @@ def test_reserved_identifiers(key, name, langs):
     assert reserved, diags
     assert reserved[0].path == f"catalogue.{key}"
     assert langs in reserved[0].message
+
+
+def test_a_field_named_like_a_generated_name_is_rejected_with_the_reason():
+    doc = minimal_schema()
+    doc["schema"]["delta_fields"] = {"count": {"type": "delta_stream", "width": 8}}
+    diags = [d for d in check(json.dumps(doc)) if d.rule == "field-name-reserved"]
+    assert [d.path for d in diags] == ["schema.delta_fields.count"]
+    assert "c: ATOMIK_<KEY>_FIELD_COUNT is the number of fields" in diags[0].message
+    assert "rust: FIELD_COUNT is the number of fields" in diags[0].message
+    doc["schema"]["delta_fields"] = {"count_delta": {"type": "delta_stream", "width": 8}}
+    assert not [d for d in check(json.dumps(doc)) if d.severity == "error"]
 
 
 @pytest.mark.parametrize(

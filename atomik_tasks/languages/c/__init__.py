@@ -42,6 +42,7 @@ def c_str(text: str) -> str:
 class C(Language):
     name = "c"
     reserved = RESERVED
+    reserved_fields = {"count": "ATOMIK_<KEY>_FIELD_COUNT is the number of fields"}  # noqa: RUF012
     tools = (GCC,)
 
     def comment_lines(self, text):

@@ -48,6 +48,7 @@ def cargo_counts(out: str) -> Counts:
 class Rust(Language):
     name = "rust"
     reserved = RESERVED
+    reserved_fields = {"count": "FIELD_COUNT is the number of fields"}  # noqa: RUF012
     tools = (CARGO, RUSTC)
 
     def filters(self):
