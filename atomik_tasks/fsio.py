@@ -73,3 +73,28 @@ def sha256_file(path: Path) -> str:
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def remove_files(base: Path, relative: list[str]) -> None:
+    """Remove files under base, then the folders that left empty (up to base, which stays)."""
+    for rel in relative:
+        path = base / rel
+        path.unlink(missing_ok=True)
+        for parent in path.parents:
+            if parent == base or base not in parent.parents:
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break  # not empty (or gone)
+
+
+def remove_paths(paths: list[str]) -> None:
+    """`doit clean` of a check: its report, log and scratch folders."""
+    import shutil
+
+    for name in paths:
+        if os.path.isdir(name):
+            shutil.rmtree(name, ignore_errors=True)
+        else:
+            Path(name).unlink(missing_ok=True)

@@ -85,9 +85,6 @@ class Layout:
         """sha256 of every file one task wrote; kind: a language, "cores" or "board"."""
         return f"{self.build}/manifests/{kind}/{stem}.json"
 
-    def manifest_dir(self, kind: str) -> str:
-        return f"{self.build}/manifests/{kind}"
-
     def vectors(self, stem: str, suffix: str) -> str:
         return f"{self.build}/vectors/{stem}.{suffix}"
 
@@ -144,3 +141,38 @@ class Layout:
     @property
     def doit_db(self) -> str:
         return f"{self.build}/doit.sqlite3"
+
+    # ---- everything one schema left behind ----------------------------------------------------------------
+    def built_stems(self) -> list[str]:
+        """Stems that have a model stage result in build/ (whether or not their schema file still exists)."""
+        try:
+            names = os.listdir(f"{self.build}/model")
+        except FileNotFoundError:
+            return []
+        return sorted(n[: -len(".result.json")] for n in names if n.endswith(".result.json"))
+
+    def manifest_base(self, kind: str, key: str) -> str:
+        """The folder a manifest's paths are relative to."""
+        return {"cores": self.cores_dir, "board": self.board_dir(key)}.get(kind, self.sdk(kind))
+
+    def outputs_of(self, stem: str, key: str | None) -> tuple[list[str], list[str]]:
+        """(files, folders) under build/ that belong to one schema, besides what its manifests list.
+        key: its identity key when it had a valid identity (board, cores)."""
+        views = _subdirs(f"{self.build}/views")
+        files = [self.model(stem, k) for k in ("result", "ident", "model", "source")]
+        files += [self.clash(stem), self.vectors(stem, "txt"), self.vectors(stem, "hex")]
+        files += [self.view(v, stem) for v in views]
+        kinds = [f"verify-{lang}" for lang in views if not lang.startswith("_")] + ["sim-uart", "synth", "hwtest"]
+        files += [self.report(kind, stem) for kind in kinds]
+        files += [self.log(f"{kind.replace('-', ':', 1)}:{stem}") for kind in kinds]
+        folders = [self.work(kind, stem) for kind in _subdirs(f"{self.build}/verify")] + [self.synth_dir(stem)]
+        if key:
+            folders += [self.board_dir(key), self.core_dir(key)]
+        return files, folders
+
+
+def _subdirs(folder: str) -> list[str]:
+    try:
+        return sorted(e.name for e in os.scandir(folder) if e.is_dir())
+    except FileNotFoundError:
+        return []

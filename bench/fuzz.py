@@ -1,6 +1,8 @@
 """Fuzz the whole pipeline: N random valid schemas in one project, built and verified in all five languages.
 
-Usage: python bench/fuzz.py [N] [--keep DIR]. Prints per-language pass/fail counts and the failures.
+Usage: python bench/fuzz.py [N] [--keep DIR] [--hardware]. Prints per-language pass/fail counts and the failures.
+Software only by default (no UART simulation, no synthesis: minutes per random design); --hardware adds the
+UART simulation of each design.
 """
 
 from __future__ import annotations
@@ -26,11 +28,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("n", nargs="?", type=int, default=40)
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument("--hardware", action="store_true", help="also simulate each board design over its UART")
     args = parser.parse_args()
     warnings.simplefilter("ignore", NonInteractiveExampleWarning)
     work = args.keep or Path(tempfile.mkdtemp(prefix="atomik-fuzz-"))
     shutil.copytree(ROOT / "cores", work / "cores", dirs_exist_ok=True)
     shutil.copy(ROOT / "dodo.py", work)
+    simulate = "true" if args.hardware else "false"
+    (work / "atomik.toml").write_text(f'[hardware]\nsimulate = {simulate}\nsynthesize = "never"\n')
     (work / "schemas").mkdir(exist_ok=True)
     for i in range(args.n):
         (work / "schemas" / f"fuzz-{i:03d}.json").write_text(json.dumps(schemas(index=i).example(), indent=1))
@@ -42,14 +47,18 @@ def main() -> int:
     invalid = sum(1 for p in (work / "build/model").glob("*.ident.json") if not json.loads(p.read_text())["valid"])
     counts: dict[str, list[int]] = {}
     failures = []
-    for report in sorted((work / "build/reports").glob("verify-*.json")):
+    for report in sorted((work / "build/reports").glob("[vs]*-*.json")):  # verify-*, sim-uart-*
         data = json.loads(report.read_text())
         ok = data["status"] == "passed"
-        counts.setdefault(data["language"], [0, 0])[0 if ok else 1] += 1
+        kind = data["language"] if data["task"].startswith("verify:") else data["task"].split(":")[0]
+        counts.setdefault(kind, [0, 0])[0 if ok else 1] += 1
         if not ok:
             failures.append(f"{data['task']}: {data.get('error', '')}")
     print(f"doit exit code {proc.returncode}")
-    print(f"{args.n} random schemas ({invalid} rejected by validation, e.g. a reserved word), {seconds:.0f} s")
+    scope = "software and UART simulation" if args.hardware else "software only, no simulation or synthesis"
+    print(
+        f"{args.n} random schemas ({invalid} rejected by validation, e.g. a reserved word), {seconds:.0f} s ({scope})"
+    )
     for lang, (ok, bad) in sorted(counts.items()):
         print(f"  {lang:<11} {ok} passed, {bad} failed")
     for line in failures[:20]:

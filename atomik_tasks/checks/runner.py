@@ -8,12 +8,14 @@ Counts parsed from the runners' own output.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,7 +84,31 @@ class Context:
     def run_flow(self, flow: str, edam: dict[str, Any], work: Path) -> str:
         from .edaflows import run_flow  # Edalize is imported only by the checks that use it
 
-        return run_flow(self, flow, edam, work)
+        with heartbeat(f"{self.task}: {flow} flow"):
+            return run_flow(self, flow, edam, work)
+
+
+HEARTBEAT_S = 5.0
+
+
+@contextlib.contextmanager
+def heartbeat(label: str, every: float = HEARTBEAT_S) -> Iterator[None]:
+    """A line every few seconds while a long step runs (synthesis, UART simulation): the task's own output is
+    captured until it ends, so this goes straight to the terminal."""
+    done = threading.Event()
+    start = time.monotonic()
+
+    def beat() -> None:
+        while not done.wait(every):
+            print(f"    ... {label}, {time.monotonic() - start:.0f} s", file=sys.__stderr__, flush=True)
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 _INTERESTING = re.compile(

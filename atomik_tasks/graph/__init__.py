@@ -6,9 +6,12 @@ languages, checks, hardware, reports); doit decides what is up to date.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
+from ..errors import AtomikError
 from ..layout import Layout
 from .hardware import default_groups, hardware_tasks
 from .model import catalogue_task, fingerprint_tasks, model_tasks
@@ -29,16 +32,31 @@ GROUPS = {
 }
 
 
+def _or_exit(make: Any) -> Any:
+    """A mistake a person can fix (atomik.toml, an unknown board) ends `doit` with its one line, exit 2,
+    instead of a traceback from the middle of doit's loader."""
+    try:
+        return make()
+    except AtomikError as exc:
+        print(f"atomik-tasks: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def doit_config(layout: Layout) -> dict[str, Any]:
     """DOIT_CONFIG: sqlite3 keeps every result when two runs overlap (dbm and json lose some)."""
-    import os
-
     os.makedirs(layout.build, exist_ok=True)
+    return _or_exit(lambda: _config(layout))
+
+
+def _config(layout: Layout) -> dict[str, Any]:
     return {
         "backend": "sqlite3",
         "dep_file": layout.doit_db,
         "check_file_uptodate": "md5",
         "reporter": AtomikReporter,
+        # every task's output, stdout and stderr, is captured and printed by the reporter as one block
+        # (verbosity 1 would print stderr live as well: every failure twice, and out of order with -n 2)
+        "verbosity": 0,
         # `doit clean` removes what every task wrote (group sub-tasks too) and forgets their state.
         "cleandep": True,
         "cleanforget": True,
@@ -66,7 +84,7 @@ def print_diff(layout: Layout) -> None:
 
 
 def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
-    p = Project(layout)
+    p = _or_exit(lambda: Project(layout))
     for basename, doc in GROUPS.items():
         yield group(basename, None, doc)
     yield from fingerprint_tasks(p)

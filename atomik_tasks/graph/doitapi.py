@@ -48,3 +48,46 @@ def call(fn: Callable[..., Any], *args: Any) -> Any:
     except AtomikError as exc:
         return TaskFailed(str(exc))
     return False if result is False else None
+
+
+def stale_tasks(dep_file: str, tasks: dict[str, Any], names: list[str], known: dict[str, bool]) -> set[str]:
+    """Which of `names` are not up to date now: doit's own check of each (file deps, targets, uptodate), and
+    not up to date either when something it depends on is not: the task writing one of its file deps, or a
+    task_dep that does work (a group task_dep only orders: generate:<lang> waits for every schema, but one
+    invalid schema leaves the others' results current). known: {task: up to date} this run already judged."""
+    fresh = dict(known)
+    unknown = [n for n in names if n not in fresh]
+    if not unknown:
+        return {n for n in names if not fresh[n]}
+    from doit.dependency import Dependency, SqliteDB
+
+    dep = Dependency(SqliteDB, dep_file)
+    producers = {target: task.name for task in tasks.values() for target in task.targets}
+
+    def is_fresh(name: str) -> bool:
+        if name in fresh:
+            return fresh[name]
+        fresh[name] = False  # until proven: also ends a cycle
+        task = tasks.get(name)
+        if task is None:
+            return False
+        ok = dep.get_status(task, tasks).status == "up-to-date"
+        gates = [t for t in task.task_dep if t in tasks and has_actions(tasks[t])]
+        upstream = [*gates, *(producers[f] for f in task.file_dep if f in producers)]
+        fresh[name] = ok and all(is_fresh(u) for u in upstream)
+        return fresh[name]
+
+    try:
+        return {n for n in names if not is_fresh(n)}
+    finally:
+        dep.close()
+
+
+def rerun_command(task: Any) -> str:
+    """`doit <task>` with the parameters it ran with (hwtest --port ...), so a copy-paste repeats it."""
+    words = ["doit", task.name]
+    for param in getattr(task, "params", []) or []:
+        value = (task.options or {}).get(param["name"], param.get("default"))
+        if value != param.get("default"):
+            words += [f"--{param['long']}"] if value is True else [f"--{param['long']}", str(value)]
+    return " ".join(words)

@@ -8,9 +8,10 @@ from typing import Any
 
 from doit.tools import config_changed
 
-from ..hardware.design import UART_FILES, write_board
+from ..fsio import remove_paths
+from ..hardware.design import UART_FILES, remove_board, write_board
 from ..hardware.hwtest import hwtest
-from ..hardware.program import program
+from ..hardware.program import preflight, program
 from ..hardware.sim import sim_uart
 from ..hardware.synth import synthesize, tools_present
 from ..languages.verilog.cores import TB_FILES
@@ -22,12 +23,18 @@ GROUPS = {
     "sim": "simulations of the board design (sim:uart:<schema>)",
     "synth": "bitstreams for the board (synth:<schema>)",
     "program": "write a bitstream to the board (never run by default)",
+    "preflight": "checks before a task that needs a board (never run by default)",
     "hwtest": "replay the vectors against a board on a serial port (never run by default)",
 }
 
 
 def _param(name: str, kind: type, default: Any, help: str) -> dict[str, Any]:
     return {"name": name, "long": name, "type": kind, "default": default, "help": help}
+
+
+def _check_outputs(p: Project, kind: str, task: str, stem: str) -> list[str]:
+    """What a check leaves: its report, its log and its scratch folder (`doit clean` removes them)."""
+    return [p.layout.report(kind, stem), p.layout.log(task), p.layout.work(kind, stem)]
 
 
 def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
@@ -45,7 +52,7 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "task_dep": [f"validate:{stem}"],
         "uptodate": [config_changed(f"{hw.board}:{hw.baud}")],
         "targets": [board_manifest],
-        "clean": True,
+        "clean": [(remove_board, [lay, stem])],
     }
     yield {
         "basename": "sim",
@@ -55,8 +62,9 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "file_dep": [*design, lay.vectors(stem, "hex"), *code, *(lay.core_file("atomik_tb", f) for f in TB_FILES)],
         "task_dep": [f"validate:{stem}"],
         "targets": [lay.report("sim-uart", stem)],
-        "verbosity": 1,  # captured: the reporter prints it as one block
-        "clean": True,
+        "clean": [
+            (remove_paths, [[lay.report("sim-uart", stem), lay.log(f"sim:uart:{stem}"), lay.work("sim-uart", stem)]])
+        ],
     }
     yield {
         "basename": "synth",
@@ -64,11 +72,19 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "doc": f"bitstream of {stem} for the {hw.board} ({hw.flow} flow) and its resource report",
         "actions": [(call, [synthesize, lay, stem, hw])],
         "file_dep": [*design, *code],
-        "task_dep": [f"validate:{stem}"],
+        # `doit program:x` checks for the board before minutes of synthesis, also with -n 2 (where task_dep
+        # order alone would start both at once)
+        "task_dep": [f"validate:{stem}", *([f"preflight:program:{stem}"] if p.programming else [])],
         "uptodate": [config_changed(f"{hw.board}:{hw.flow}:{hw.timing}")],  # what changes a synthesis result
         "targets": [lay.report("synth", stem)],
-        "verbosity": 1,  # captured: the reporter prints it as one block
-        "clean": True,
+        "clean": [(remove_paths, [[*_check_outputs(p, "synth", f"synth:{stem}", stem), lay.synth_dir(stem)]])],
+    }
+    yield {
+        "basename": "preflight",
+        "name": f"program:{stem}",
+        "doc": f"before program:{stem} builds anything: openFPGALoader is installed and a {hw.board} answers",
+        "actions": [(call, [preflight, hw])],
+        "uptodate": [False],
     }
     yield {
         "basename": "program",
@@ -76,9 +92,8 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "doc": f"openFPGALoader {stem}'s bitstream to the {hw.board} ({hw.program})",
         "actions": [(program, [lay, stem, hw])],
         "params": [_param("flash", bool, False, "write the flash instead of SRAM")],
-        "task_dep": [f"synth:{stem}"],
+        "task_dep": [f"preflight:program:{stem}", f"synth:{stem}"],  # in this order: the board first
         "uptodate": [False],
-        "verbosity": 1,  # captured: the reporter prints it as one block
     }
     yield {
         "basename": "hwtest",
@@ -88,7 +103,6 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "params": [_param("port", str, "", "serial port of the board (default: serial_port in atomik.toml)")],
         "task_dep": [f"vectors:{stem}"],
         "uptodate": [False],
-        "verbosity": 1,  # captured: the reporter prints it as one block
     }
 
 

@@ -62,5 +62,5 @@ def model_tasks(p: Project) -> Iterator[dict[str, Any]]:
             "doc": f"report the diagnostics of {stem}.json; fails on any error",
             "actions": [(call, [report_result, lay, stem])],
             "file_dep": [lay.model(stem, "result")],
-            "verbosity": 1,  # captured: the reporter prints it as one block
+            "meta": {"warnings": p.warnings(stem)},  # the reporter names an up-to-date schema's warnings
         }

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from .. import config, languages
-from ..languages.generate import read_ident
+from ..languages.generate import load_ident
 from ..layout import Layout
 
 
@@ -17,13 +18,20 @@ class Project:
         self.stems = layout.stems()
         self.languages = languages.all_languages()
         self.config = config.load(layout)
-        self._idents: dict[str, dict[str, Any] | None] = {}
+        self._idents: dict[str, tuple[dict[str, Any] | None, int]] = {}
+        # whether this `doit` call asked for program:<schema> (its pre-flight then gates synthesis too)
+        self.programming = any(arg.startswith("program") for arg in sys.argv[1:])
 
     def ident(self, stem: str) -> dict[str, Any] | None:
         """The identity file of a valid schema (read once per run), or None."""
         if stem not in self._idents:
-            self._idents[stem] = read_ident(self.layout.model(stem, "ident"))
-        return self._idents[stem]
+            self._idents[stem] = load_ident(self.layout.model(stem, "ident"))
+        return self._idents[stem][0]
+
+    def warnings(self, stem: str) -> int:
+        """How many warnings the schema had when it was last validated."""
+        self.ident(stem)
+        return self._idents[stem][1]
 
     def outputs(self, language: str, stem: str) -> list[str]:
         """Files generate:<language>:<stem> writes; they depend on identity only (unknown before the first run)."""

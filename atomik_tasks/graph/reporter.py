@@ -1,7 +1,7 @@
 """doit reporter of atomik-tasks: progress, one block of output per task, a summary, and the run record.
 
 Set in DOIT_CONFIG; `doit -r console` (or json) still selects doit's own. Tasks capture their output
-(verbosity 1), so with `-n 2` every task's output is printed as one block when it ends.
+(verbosity 0), so with `-n 2` every task's output is printed as one block, under its own line, when it ends.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from typing import Any
 from doit.reporter import ConsoleReporter
 
 from .. import config
+from ..languages.normalize import warning_lines
 from ..layout import Layout
 from ..reports.record import record_run
 from ..reports.summary import summary_lines
 from .doitapi import has_actions as _has_actions
+from .doitapi import rerun_command, stale_tasks
 
 
 def _closure(tasks: dict[str, Any], selected: list[str]) -> set[str]:
@@ -34,6 +36,10 @@ def _closure(tasks: dict[str, Any], selected: list[str]) -> set[str]:
     return seen
 
 
+def _indent(lines: list[str]) -> str:
+    return "".join(f"    {line}\n" for line in lines)
+
+
 class AtomikReporter(ConsoleReporter):
     desc = "atomik-tasks: progress, task output in blocks, summary, build/reports/run.json"
 
@@ -47,10 +53,19 @@ class AtomikReporter(ConsoleReporter):
         self.clock = time.monotonic()
         self.starts: dict[str, tuple[float, str]] = {}
         self.records: list[dict[str, Any]] = []
+        self.tasks: dict[str, Any] = {}
+        self.warned: list[str] = []  # up-to-date schemas that still have warnings
 
     def initialize(self, tasks: dict[str, Any], selected_tasks: list[str]) -> None:
+        self.tasks = tasks
+        self.selected = set(selected_tasks)
         names = _closure(tasks, selected_tasks)
         self.total = sum(1 for n in names if _has_actions(tasks[n]))
+
+    @property
+    def progress(self) -> str:
+        """[k/N]: N counts the tasks this run executes (up-to-date ones leave the count as they are found)."""
+        return f"[{self.done}/{self.total - self.uptodate}]"
 
     def execute_task(self, task: Any) -> None:
         if task.actions:
@@ -76,7 +91,7 @@ class AtomikReporter(ConsoleReporter):
         if not task.actions:
             return
         record = self._finish(task, "success")
-        text = f"[{self.done}/{self.total}] {task.name}  {record['seconds']:.2f} s\n"
+        text = f"{self.progress} {task.name}  {record['seconds']:.2f} s\n"
         out = self._block(task).strip("\n") if task.verbosity < 2 else ""  # verbosity 2 was shown live
         if out:
             text += "".join(f"    {line}\n" for line in out.splitlines())
@@ -90,12 +105,17 @@ class AtomikReporter(ConsoleReporter):
         shown = "".join(f"    {line}\n" for line in lines[:15])
         more = f"    ... ({len(lines) - 15} more lines)\n" if len(lines) > 15 else ""
         self.write(
-            f"[{self.done}/{self.total}] FAILED {task.name}  {record['seconds']:.2f} s\n{shown}{more}"
-            f"    re-run just this: doit {task.name}\n"
+            f"{self.progress} FAILED {task.name}  {record['seconds']:.2f} s\n{shown}{more}"
+            f"    re-run just this: {rerun_command(task)}\n"
         )
         self.failures.append({"task": task, "exception": fail})
 
     def skip_uptodate(self, task: Any) -> None:
+        warnings = (getattr(task, "meta", None) or {}).get("warnings")
+        if warnings and task.name in self.selected:  # asked for by name: show them again
+            self.write(f"{task.name} (up to date)\n{_indent(warning_lines(self.layout, task.name.partition(':')[2]))}")
+        elif warnings:
+            self.warned.append(f"{task.name.partition(':')[2]} ({warnings})")
         if _has_actions(task):
             self.uptodate += 1
             self.records.append(
@@ -105,6 +125,21 @@ class AtomikReporter(ConsoleReporter):
     def skip_ignore(self, task: Any) -> None:
         self.records.append({"name": task.name, "status": "ignored", "start": None, "seconds": None, "targets": []})
 
+    def _stale(self, names: list[str]) -> set[str]:
+        """Which result tasks are not up to date now: their last report stands, marked stale. This run's own
+        verdicts are known; doit is asked about the rest."""
+        # a check that ran and failed wrote a failed result (current); one that did not run because something
+        # before it failed still holds its last one (stale)
+        known = {
+            r["name"]: r["status"] in ("success", "up-to-date") or (r["status"] == "failure" and bool(r["start"]))
+            for r in self.records
+        }
+        try:
+            return stale_tasks(self.layout.doit_db, self.tasks, names, known)
+        except Exception as exc:  # a report must never fail the build it reports on
+            self.write(f"note: could not tell stale results apart ({exc})\n")
+            return set()
+
     def complete_run(self) -> None:
         seconds = time.monotonic() - self.clock
         critical = False
@@ -113,20 +148,17 @@ class AtomikReporter(ConsoleReporter):
         ran = [r for r in self.records if r["status"] != "up-to-date"]
         read_only = bool(ran) and all(r["name"] == "diff" for r in ran)  # `doit diff` changes nothing
         if Path(self.layout.build).is_dir() and not read_only:
-            run = record_run(self.layout, self.records, self.started_at, seconds, sys.argv[1:])
+            run = record_run(self.layout, self.records, self.started_at, seconds, sys.argv[1:], self._stale)
             for line in summary_lines(run):
                 self.write(line + "\n")
             critical = any(a["level"] == "critical" for a in run["alerts"])
-            # pictures cost a second: only when a check brought new results or the report code changed
-            redraw = any(
-                r["status"] != "up-to-date"
-                and r["name"].startswith(("verify:", "sim:", "synth:", "fingerprint:reports"))
-                for r in self.records
-            )
-            if redraw:
-                from ..reports import html
+            from ..reports import html
 
-                self.write(f"report: {self.layout.display(html.write(self.layout, run))}\n")
+            page = html.update(self.layout, run)
+            if page:
+                self.write(f"report: {self.layout.display(page)}\n")
+        if self.warned:
+            self.write(f"warnings in {', '.join(self.warned)}: `doit validate:<schema>` prints them\n")
         self.write(f"{executed} executed, {self.uptodate} up to date, {len(failed)} failed in {seconds:.2f} s\n")
         if self.runtime_errors:
             self.write("Execution aborted.\n" + "\n".join(self.runtime_errors) + "\n")

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..checks.interfaces import check_interfaces
 from ..checks.verify import report_path, run_verify
+from ..fsio import remove_paths
 from ..languages import names
 from ..languages.generate import generate, generate_package, remove_listed
 from ..languages.verilog.cores import core_files, write_core
@@ -69,6 +70,10 @@ def vectors_tasks(p: Project) -> Iterator[dict[str, Any]]:
 
 
 def _verify(p: Project, name: str, stem: str, doc: str, file_dep: list[str], task_dep: list[str]) -> dict[str, Any]:
+    lay = p.layout
+    scratch = [report_path(lay, name, stem), lay.log(f"verify:{name}:{stem}"), lay.work(name, stem)]
+    if stem == PACKAGE_CHECK:
+        scratch += p.languages[name].scratch(lay)
     return {
         "basename": "verify",
         "name": f"{name}:{stem}",
@@ -77,8 +82,7 @@ def _verify(p: Project, name: str, stem: str, doc: str, file_dep: list[str], tas
         "file_dep": file_dep,
         "task_dep": task_dep,
         "targets": [report_path(p.layout, name, stem)],
-        "verbosity": 1,  # captured: the reporter prints it as one block
-        "clean": True,
+        "clean": [(remove_paths, [scratch])],
     }
 
 
@@ -119,7 +123,6 @@ def check_tasks(p: Project) -> Iterator[dict[str, Any]]:
             + [lay.fingerprint(t) for t in langs]
             + [lay.fingerprint("checks")],
             "task_dep": [f"validate:{stem}"],
-            "verbosity": 1,  # captured: the reporter prints it as one block
         }
     yield group("check", "interfaces", "check every schema's interface", [f"check:interfaces:{s}" for s in p.stems])
 

@@ -102,15 +102,27 @@ class BoardModel:
 
 
 def main(argv: list[str]) -> int:
+    import argparse
     import json
     import time
 
-    if len(argv) != 1:
-        print(__doc__, file=sys.stderr)
-        return 2
-    with open(argv[0], encoding="utf-8") as fh:
-        vview = json.load(fh)
-    with BoardModel(vview) as model:
+    parser = argparse.ArgumentParser(
+        prog="python -m atomik_tasks.hardware.boardmodel",
+        description="Serve a software board (docs/uart-protocol.md) on a pseudo-terminal; prints its path.",
+    )
+    parser.add_argument("view", help="the schema's vectors view: build/views/_vectors/<schema>.json (after `doit`)")
+    parser.add_argument("--mode", choices=("normal", "silent", "garbled"), default="normal", help="fault to model")
+    args = parser.parse_args(argv)
+    try:
+        with open(args.view, encoding="utf-8") as fh:
+            vview = json.load(fh)
+    except (OSError, ValueError) as exc:
+        parser.exit(
+            2,
+            f"{parser.prog}: cannot read {args.view}: {getattr(exc, 'strerror', None) or exc}"
+            " (run `doit` first; the view is written by normalize:<schema>)\n",
+        )
+    with BoardModel(vview, args.mode) as model:
         print(model.path, flush=True)
         try:
             while True:

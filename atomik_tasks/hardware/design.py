@@ -3,13 +3,14 @@ testbench, and the family's constraint file; written to build/board/<key>/ by bo
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..config import Section
-from ..fsio import read_json, sha256_text, write_if_changed, write_json
+from ..fsio import read_json, remove_files, sha256_text, write_if_changed, write_json
 from ..languages import get as language
 from ..languages import names
 from ..layout import Layout
@@ -67,6 +68,18 @@ def write_board(layout: Layout, stem: str, hw: Section) -> None:
     for name, content in files.items():
         write_if_changed(out / name, content)
     write_json(Path(layout.manifest("board", stem)), {n: sha256_text(c) for n, c in sorted(files.items())})
+
+
+def remove_board(layout: Layout, stem: str) -> None:
+    """`doit clean` of board:<schema>: the files its manifest lists, the folder when it is left empty."""
+    manifest = Path(layout.manifest("board", stem))
+    ident = read_json(Path(layout.model(stem, "ident"))) if Path(layout.model(stem, "ident")).exists() else {}
+    if manifest.exists() and ident.get("valid"):
+        folder = Path(layout.board_dir(names(ident)["key"]))
+        remove_files(folder, list(read_json(manifest)))
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+    manifest.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from ..config import Section
-from ..errors import ToolMissing
+from ..errors import BoardUnavailable, ToolMissing
 from ..layout import Layout
 from ..tools import Tool, require
 from . import boards
@@ -14,6 +14,23 @@ from .synth import bitstream
 
 OPENFPGALOADER = Tool("openFPGALoader", "openfpgaloader", "program the board")
 NO_CABLE = ("unable to open ftdi device", "JTAG init failed", "no device found", "No cable")
+
+
+def preflight(hw: Section) -> None:
+    """Before any long step of program:<schema>: the loader is installed and a board answers on JTAG.
+    BoardUnavailable (or ToolMissing) says which, at once."""
+    board = boards.get(hw.board)
+    loader = require(OPENFPGALOADER)
+    try:
+        proc = subprocess.run(
+            [loader, "-b", board.loader_board, "--detect"], capture_output=True, text=True, timeout=30
+        )
+    except subprocess.TimeoutExpired:
+        raise BoardUnavailable(f"openFPGALoader --detect did not finish in 30 s: is the {board.name} stuck?") from None
+    if proc.returncode != 0:
+        out = proc.stdout + proc.stderr
+        first = next((line.strip() for line in out.splitlines() if line.strip()), f"exit {proc.returncode}")
+        raise BoardUnavailable(f"no {board.name} found: check the USB cable and the udev rules ({first})")
 
 
 def program(layout: Layout, stem: str, hw: Section, flash: bool = False) -> bool:

@@ -139,6 +139,10 @@ class Language:
         """Lint or compile the whole package."""
         raise NotImplementedError
 
+    def scratch(self, layout: Layout) -> list[str]:
+        """Folders its checks share across schemas (`doit clean` of the package check removes them)."""
+        return []
+
     def verify_deps(self, layout: Layout, stem: str) -> list[str]:
         """Files besides the generated code and the vectors that verify:<name>:<stem> reads."""
         return []

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..fsio import read_json, sha256_text, write_if_changed, write_json
+from ..fsio import read_json, remove_files, sha256_text, write_if_changed, write_json
 from ..layout import PACKAGE_CHECK, Layout
 from . import get
 
@@ -20,8 +20,7 @@ def _write_tree(root: Path, files: dict[str, str], manifest: Path) -> None:
     old = set(read_json(manifest)) if manifest.exists() else set()
     for rel, content in files.items():
         write_if_changed(root / rel, content)
-    for rel in sorted(old - set(files)):
-        (root / rel).unlink(missing_ok=True)
+    remove_files(root, sorted(old - set(files)))
     write_json(manifest, {rel: sha256_text(content) for rel, content in sorted(files.items())})
 
 
@@ -31,17 +30,22 @@ def generate(layout: Layout, language: str, stem: str) -> None:
     _write_tree(Path(layout.sdk(language)), files, Path(layout.manifest(language, stem)))
 
 
-def read_ident(path: str) -> dict[str, Any] | None:
-    """The identity file of a valid schema without its `valid` flag; None when missing, unreadable or invalid.
+def load_ident(path: str) -> tuple[dict[str, Any] | None, int]:
+    """(the identity of a valid schema, or None when missing, unreadable or invalid; its warning count).
     Task creation calls this once per schema on every `doit` run, so it takes a string path."""
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
     except (OSError, ValueError):
-        return None
+        return None, 0
     if not isinstance(data, dict) or not data.pop("valid", False):
-        return None
-    return data
+        return None, 0
+    return data, data.pop("warnings", 0)
+
+
+def read_ident(path: str) -> dict[str, Any] | None:
+    """The identity of a valid schema (vertical, field, object, stem), or None."""
+    return load_ident(path)[0]
 
 
 def valid_idents(layout: Layout) -> list[dict[str, Any]]:
@@ -50,22 +54,15 @@ def valid_idents(layout: Layout) -> list[dict[str, Any]]:
 
 
 def generate_package(layout: Layout, language: str) -> None:
-    """Index files that wire every valid schema into one package; schemas that left are unwired and removed."""
+    """Index files that wire every valid schema into one package (the catalogue task removed the files of
+    schemas that left)."""
     files = get(language).render_package(valid_idents(layout))
-    sdk = Path(layout.sdk(language))
-    _write_tree(sdk, files, Path(layout.manifest(language, PACKAGE_CHECK)))
-    present = set(layout.stems())
-    for manifest in Path(layout.manifest_dir(language)).glob("*.json"):
-        if manifest.stem != PACKAGE_CHECK and manifest.stem not in present:
-            for rel in read_json(manifest):
-                (sdk / rel).unlink(missing_ok=True)
-            manifest.unlink()
+    _write_tree(Path(layout.sdk(language)), files, Path(layout.manifest(language, PACKAGE_CHECK)))
 
 
 def remove_listed(manifest: str, base: str) -> None:
     """`doit clean` for a task that keeps a manifest: remove the files it lists (relative to base), then it."""
     path = Path(manifest)
     if path.exists():
-        for rel in read_json(path):
-            (Path(base) / rel).unlink(missing_ok=True)
+        remove_files(Path(base), list(read_json(path)))
         path.unlink()

@@ -10,17 +10,19 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
-from ..fsio import read_json, write_json
+from ..fsio import read_json, remove_files, write_json
 from ..layout import VECTORS_VIEW, Layout
 from ..reference import vectors
 from ..schema.diagnostics import Diagnostic, errors
 from ..schema.model import ident, identity, identity_key, normalize
 from ..schema.source import SourceError, read_schema_file
-from . import all_languages, reserved
+from . import all_languages, names, reserved
+from .generate import read_ident
 
 _STEM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
@@ -50,8 +52,31 @@ def write_catalogue(layout: Layout) -> None:
             if other != stem and key == keys.get(stem)
         )
         write_json(Path(layout.clash(stem)), clashes)
+    prune_removed(layout, set(stems))
+
+
+def prune_removed(layout: Layout, present: set[str]) -> None:
+    """Remove everything a schema that left schemas/ had in build/: model, views, generated files, cores,
+    board and synthesis folders, vectors, reports and logs (nothing of it may look current)."""
+    for stem in set(layout.built_stems()) - present:
+        ident = read_ident(layout.model(stem, "ident"))
+        key = names(ident)["key"] if ident else None
+        for manifest in Path(layout.build, "manifests").glob(f"*/{stem}.json"):
+            kind = manifest.parent.name
+            try:
+                listed = list(read_json(manifest))
+            except (OSError, ValueError):
+                listed = []
+            if kind != "board" or key:
+                remove_files(Path(layout.manifest_base(kind, key or "")), listed)
+            manifest.unlink()
+        files, folders = layout.outputs_of(stem, key)
+        for name in files:
+            Path(name).unlink(missing_ok=True)
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
     for stale in Path(layout.catalogue_dir).glob("*.json"):
-        if stale.stem not in stems:
+        if stale.stem not in present:
             stale.unlink()
 
 
@@ -103,7 +128,10 @@ def build_model(layout: Layout, stem: str) -> None:
         for name in [VECTORS_VIEW, *all_languages()]:
             Path(layout.view(name, stem)).unlink(missing_ok=True)
         return
-    write_json(Path(layout.model(stem, "ident")), {**ident(model), "valid": True})
+    # the warning count rides along so that task creation (which reads this file anyway) can say an
+    # up-to-date schema still has warnings, at no cost
+    warnings = sum(1 for d in diags if d.severity == "warning")
+    write_json(Path(layout.model(stem, "ident")), {**ident(model), "valid": True, "warnings": warnings})
     write_json(Path(layout.model(stem, "source")), json.loads(path.read_text("utf-8")))  # for `doit diff`
     write_json(Path(layout.model(stem, "model")), model)
     for name, view in views(model).items():
@@ -120,3 +148,9 @@ def report_result(layout: Layout, stem: str) -> bool:
     if bad:
         print(f"{layout.display(layout.schema(stem))}: {len(bad)} error(s)", file=sys.stderr)
     return not bad
+
+
+def warning_lines(layout: Layout, stem: str) -> list[str]:
+    """The warnings of a schema's last validation, as validate:<schema> printed them."""
+    result = read_json(Path(layout.model(stem, "result")))
+    return [Diagnostic.from_dict(d).format() for d in result["diagnostics"] if d["severity"] == "warning"]

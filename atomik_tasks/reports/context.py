@@ -29,6 +29,10 @@ def context(layout: Layout, run: dict[str, Any]) -> dict[str, Any]:
     for task, r in sorted(run["results"].items()):
         kind = task.rsplit(":", 1)[0]
         counts = by_kind.setdefault(kind, {"passed": [0], "failed": [0]})
+        if r["status"] == "stale":  # a result whose task is out of date: the schema's checks must run again
+            if r.get("schema") in schemas and r["schema"] not in stale:
+                stale.append(r["schema"])
+            continue
         counts["passed" if r["status"] == "passed" else "failed"][0] += 1
         if r["status"] != "passed":
             failing.append({"task": task, "cause": (r.get("error") or "failed")[:160]})
@@ -39,7 +43,7 @@ def context(layout: Layout, run: dict[str, Any]) -> dict[str, Any]:
         "schemas": schemas,
         "checks": {k: f"{v['passed'][0]} passed, {v['failed'][0]} failed" for k, v in by_kind.items()},
         "failing": failing[:10],
-        "stale": stale,
+        "stale": sorted(stale),
         "last_run": run["status"],
     }
     if len(dump_json(state)) > CONTEXT_LIMIT:

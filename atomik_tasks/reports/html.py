@@ -4,6 +4,7 @@ Graphviz, the page from templates/index.html.j2. Written by the reporter after a
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import json
@@ -11,7 +12,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from ..fsio import write_if_changed
+from ..fsio import write_atomic, write_if_changed
 from ..layout import PACKAGE_CHECK, Layout
 from ..tools import Tool, find
 
@@ -32,19 +33,23 @@ def _svg(fig: Any) -> str:
 
 
 def task_graph(run: dict[str, Any]) -> str:
-    """schemas -> views (normalize) -> generate -> verify, per language, drawn by Graphviz dot."""
+    """schemas -> views (normalize) -> generate -> verify per language, and vectors -> board -> UART simulation
+    and synthesis per schema, drawn by Graphviz dot."""
     dot = find(DOT.command)
     if not dot:
         return "<p>Graphviz is not installed (apt-get install graphviz): no task graph.</p>"
-    names = [t["name"] for t in run["tasks"]]
+    names = {t["name"] for t in run["tasks"]} | set(run["results"])
     stems = sorted({n.split(":")[1] for n in names if n.startswith("normalize:")})
-    langs = sorted({n.split(":")[1] for n in names if n.startswith("generate:") and n.count(":") == 2})
+    langs = sorted({n.split(":")[1] for n in names if n.startswith(("generate:", "verify:")) and n.count(":") == 2})
     lines = ["digraph atomik {", "rankdir=LR; node [shape=box, fontsize=10, fontname=Helvetica];"]
     for stem in stems:
         lines.append(f'"schema {stem}" [shape=note];')
         lines.append(f'"schema {stem}" -> "views {stem}";')
-        for lang in langs:
-            lines.append(f'"views {stem}" -> "{lang}";')
+        lines += [f'"views {stem}" -> "{lang}";' for lang in langs]
+        hardware = [k for k in ("board", "sim:uart", "synth") if f"{k}:{stem}" in names]
+        if hardware:
+            lines.append(f'"views {stem}" -> "board {stem}";')
+            lines += [f'"board {stem}" -> "{k} {stem}";' for k in hardware if k != "board"]
     for lang in langs:
         lines.append(f'"{lang}" -> "verify {lang}";')
     lines.append("}")
@@ -74,10 +79,15 @@ def timeline(run: dict[str, Any]) -> str:
         lanes[lane] = start + secs
         placed.append((lane, start, secs, name))
     fig, ax = plt.subplots(figsize=(10, 0.6 + 0.5 * len(lanes)))
+    span = max(start + secs for _, start, secs, _ in placed) or 1.0
+    char = span / 150  # about one 7-point character of the 10-inch axis, in seconds
+    free = [0.0] * len(lanes)  # where each lane's next label may start: labels never overlap
     for lane, start, secs, name in placed:
         ax.broken_barh([(start, max(secs, 0.01))], (lane - 0.4, 0.8))
-        if secs > 0.05 * max(s for _, _, s, _ in placed):
-            ax.text(start, lane, name, fontsize=7, va="center")
+        if secs > 0.05 * span and start >= free[lane]:
+            label = name if len(name) * char <= secs * 1.5 else name[: max(3, int(secs * 1.5 / char))] + "…"
+            ax.text(start, lane, label, fontsize=7, va="center")
+            free[lane] = start + len(label) * char
     ax.set_yticks(range(len(lanes)), [f"worker {i + 1}" for i in range(len(lanes))])
     ax.set_xlabel("seconds since the run started")
     return _svg(fig)
@@ -125,9 +135,9 @@ def fmax(synth: list[dict[str, Any]]) -> str:
 def trends(history: list[dict[str, Any]]) -> str:
     import matplotlib.pyplot as plt
 
-    runs = history[-TREND_RUNS:]
+    runs = [r for r in history if r.get("executed")][-TREND_RUNS:]  # no-op runs would flatten the picture
     if len(runs) < 2:
-        return "<p>Trends appear after two runs.</p>"
+        return "<p>Trends appear after two runs that built something.</p>"
     fig, axes = plt.subplots(3, 1, figsize=(10, 7), sharex=True)
     x = range(len(runs))
     axes[0].plot(x, [r["seconds"] for r in runs], marker="o")
@@ -147,6 +157,30 @@ def columns(results: dict[str, Any]) -> list[tuple[str, str]]:
     """(task kind, column title): one per language that has results, then the hardware checks."""
     langs = sorted({r["language"] for r in results.values() if r["task"].startswith("verify:") and "language" in r})
     return [(f"verify:{lang}", lang) for lang in langs] + [("sim:uart", "UART sim"), ("synth", "synthesis")]
+
+
+def _state(run: dict[str, Any]) -> str:
+    """What the page shows that a no-op run does not change: status, results (stale marks too), alerts."""
+    shown = {"status": run["status"], "results": run["results"], "alerts": run.get("alerts", [])}
+    return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
+
+
+def update(layout: Layout, run: dict[str, Any]) -> Path | None:
+    """Write the page when what it shows changed (status, results, stale marks, alerts) or its own code did
+    (fingerprint:reports ran); None when it was left as it was. Pictures cost a second: a no-op leaves it."""
+    out = Path(layout.reports) / "index.html"
+    stamp = Path(layout.reports) / ".html-state"
+    state = _state(run)
+    code = any(t["name"] == "fingerprint:reports" and t["status"] == "success" for t in run["tasks"])
+    try:
+        same = out.exists() and stamp.read_text("utf-8") == state
+    except OSError:
+        same = False
+    if same and not code:
+        return None
+    write(layout, run)
+    write_atomic(stamp, state)
+    return out
 
 
 def write(layout: Layout, run: dict[str, Any]) -> Path:

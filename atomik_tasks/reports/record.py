@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,17 @@ HISTORY_RUNS = 200  # reports/runs/ keeps this many records
 
 
 def record_run(
-    layout: Layout, records: list[dict[str, Any]], started: datetime, seconds: float, argv: list[str]
+    layout: Layout,
+    records: list[dict[str, Any]],
+    started: datetime,
+    seconds: float,
+    argv: list[str],
+    stale: Callable[[list[str]], set[str]] | None = None,
 ) -> dict[str, Any]:
+    """Write run.json, its copy in runs/, junit.xml, metrics.jsonl and context.json; return the record.
+
+    stale: which of the given result tasks are not up to date now; their last result is kept with status
+    "stale" (and last_status what it said then)."""
     tasks = []
     for r in records:
         artifacts = []
@@ -43,6 +53,8 @@ def record_run(
         )
     failed = [t for t in tasks if t["status"] == "failure"]
     results = load_results(layout)
+    for name in stale(sorted(results)) if stale else ():
+        results[name] = {**results[name], "status": "stale", "last_status": results[name]["status"]}
     run = {
         "schema_version": 1,
         "started": started.isoformat(timespec="milliseconds"),

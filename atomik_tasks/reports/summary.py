@@ -6,20 +6,26 @@ from typing import Any
 
 
 def summary_lines(run: dict[str, Any]) -> list[str]:
-    """Per language and per schema: this run (ran, up to date, failed), tests, last result, seconds; alerts."""
+    """The results this run produced or judged again (one row each), one line with the totals, the alerts."""
     state = {t["name"]: t["status"] for t in run["tasks"]}
-    shown = {"success": "ran", "failure": "failed", "up-to-date": "up to date"}
-    lines = [f"{'check':<12} {'schema':<26} {'this run':<11} {'result':<7} {'tests':>6} {'seconds':>8}"]
+    shown = {"success": "ran", "failure": "failed"}
+    rows = []
     for task, r in sorted(run["results"].items()):
+        if state.get(task) not in shown:
+            continue
         kind = task.split(":")[0]
         what = r.get("language", "") if kind == "verify" else kind
-        tests = r.get("tests", 0) if kind != "synth" else 0
-        lines.append(
-            f"{what:<12} {r.get('schema', ''):<26} {shown.get(state.get(task, ''), '-'):<11} "
-            f"{r['status']:<7} {tests:>6} {r.get('seconds', 0.0):>8.1f}"
+        rows.append(
+            f"{what:<12} {r.get('schema', ''):<26} {shown[state[task]]:<11} "
+            f"{r['status']:<7} {r.get('tests', 0):>6} {r.get('seconds', 0.0):>8.1f}"
         )
-    if len(lines) == 1:
-        lines = []
+    lines = []
+    if rows:
+        lines = [f"{'check':<12} {'schema':<26} {'this run':<11} {'result':<7} {'tests':>6} {'seconds':>8}", *rows]
+    totals = {k: sum(1 for r in run["results"].values() if r["status"] == k) for k in ("passed", "failed", "stale")}
+    if run["results"]:
+        stale = f", {totals['stale']} stale (not up to date: `doit` runs them again)" if totals["stale"] else ""
+        lines.append(f"results: {totals['passed']} passed, {totals['failed']} failed{stale}")
     for alert in run.get("alerts", []):
         lines.append(f"{alert['level'].upper()}: {alert['message']}")
     return lines

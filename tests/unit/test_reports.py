@@ -9,10 +9,11 @@ from atomik_tasks.layout import Layout
 from atomik_tasks.reports import junit, metrics, record, results
 
 
-def _m(tests=100, fmax=100.0, lut=1000, seconds=10.0, status="passed"):
+def _m(tests=100, fmax=100.0, lut=1000, seconds=10.0, status="passed", by_schema=None):
     return {
         "status": status,
         "tests_passed": tests,
+        "tests_by_schema": by_schema or {"s": tests},
         "fmax_mhz": {"s": fmax},
         "lut": {"s": lut},
         "seconds": seconds,
@@ -27,7 +28,7 @@ def test_regression_rules():
     levels = {
         a["level"]: a["message"] for a in metrics.regressions(_m(tests=99, fmax=94, lut=1101, seconds=30), history)
     }
-    assert "tests passing fell to 99" in levels["critical"]
+    assert levels["critical"] == "tests passing fell: s 99 (baseline 100)"
     assert "build took 30.0 s" in levels["note"]
     warnings = [a["message"] for a in metrics.regressions(_m(fmax=94, lut=1101), history) if a["level"] == "warning"]
     assert any(w.startswith("Fmax of s") for w in warnings) and any(w.startswith("LUT use of s") for w in warnings)
@@ -38,8 +39,16 @@ def test_regression_rules():
     assert metrics.regressions(_m(seconds=0.6), quick)[0]["level"] == "note"
     # failed runs are not part of the baseline
     assert metrics.regressions(_m(tests=50), [_m(tests=10, status="failed"), *history[:1]]) == [
-        {"level": "critical", "message": "tests passing fell to 50 (baseline 100)"}
+        {"level": "critical", "message": "tests passing fell: s 50 (baseline 100)"}
     ]
+
+
+def test_a_removed_schema_is_no_regression_but_a_schema_passing_fewer_is():
+    history = [_m(by_schema={"a": 60, "b": 40}) for _ in range(3)]
+    assert metrics.regressions(_m(by_schema={"a": 60}), history) == []
+    assert metrics.regressions(_m(by_schema={"a": 60, "c": 5}), history) == []  # a new schema has no baseline
+    alerts = metrics.regressions(_m(by_schema={"a": 59}), history)
+    assert alerts == [{"level": "critical", "message": "tests passing fell: a 59 (baseline 60)"}]
 
 
 def test_metrics_tail_reads_the_last_lines_of_a_long_history(tmp_path):

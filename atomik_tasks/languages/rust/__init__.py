@@ -60,6 +60,9 @@ class Rust(Language):
             f"tests/{names['key']}.rs": "test.rs.j2",
         }
 
+    def scratch(self, layout):
+        return [layout.cargo_target]
+
     def _env(self, ctx: CheckContext) -> dict[str, str]:
         # One target dir for every schema and run: cargo rebuilds incrementally.
         return ctx.env(CARGO_TARGET_DIR=ctx.layout.cargo_target, CARGO_TERM_COLOR="never")
