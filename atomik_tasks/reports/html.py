@@ -59,6 +59,23 @@ def task_graph(run: dict[str, Any]) -> str:
     return proc.stdout[proc.stdout.index("<svg") :]
 
 
+def timeline_labels(placed: list[tuple[int, float, float, str]]) -> list[tuple[int, float, str]]:
+    """(lane, x, text) of the bar labels: only bars long enough to read, shortened to about their length,
+    and never over the label before them in the same lane."""
+    span = max((start + secs for _, start, secs, _ in placed), default=0.0) or 1.0
+    char = span / 150  # about one 7-point character of the 10-inch axis, in seconds
+    free: dict[int, float] = {}  # where each lane's next label may start
+    out = []
+    for lane, start, secs, name in placed:
+        if secs <= 0.05 * span or start < free.get(lane, 0.0):
+            continue
+        fits = max(3, int(secs * 1.5 / char))
+        label = name if len(name) <= fits else name[:fits] + "…"
+        out.append((lane, start, label))
+        free[lane] = start + len(label) * char
+    return out
+
+
 def timeline(run: dict[str, Any]) -> str:
     from datetime import datetime
 
@@ -79,15 +96,10 @@ def timeline(run: dict[str, Any]) -> str:
         lanes[lane] = start + secs
         placed.append((lane, start, secs, name))
     fig, ax = plt.subplots(figsize=(10, 0.6 + 0.5 * len(lanes)))
-    span = max(start + secs for _, start, secs, _ in placed) or 1.0
-    char = span / 150  # about one 7-point character of the 10-inch axis, in seconds
-    free = [0.0] * len(lanes)  # where each lane's next label may start: labels never overlap
-    for lane, start, secs, name in placed:
+    for lane, start, secs, _ in placed:
         ax.broken_barh([(start, max(secs, 0.01))], (lane - 0.4, 0.8))
-        if secs > 0.05 * span and start >= free[lane]:
-            label = name if len(name) * char <= secs * 1.5 else name[: max(3, int(secs * 1.5 / char))] + "…"
-            ax.text(start, lane, label, fontsize=7, va="center")
-            free[lane] = start + len(label) * char
+    for lane, x, label in timeline_labels(placed):
+        ax.text(x, lane, label, fontsize=7, va="center")
     ax.set_yticks(range(len(lanes)), [f"worker {i + 1}" for i in range(len(lanes))])
     ax.set_xlabel("seconds since the run started")
     return _svg(fig)

@@ -89,3 +89,34 @@ def test_shipped_file_and_readme_table_come_from_the_declaration():
     assert config.markdown_table() in (ROOT / "README.md").read_text()
     parsed = tomllib.loads(config.default_toml())
     assert {(s, k) for s, t in parsed.items() for k in t} == {(o.section, o.key) for o in config.OPTIONS}
+
+
+def test_a_config_mistake_ends_doit_with_one_line(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copy(ROOT / "dodo.py", tmp_path / "dodo.py")
+    (tmp_path / "schemas").mkdir()
+    for text, message in (
+        ('[hardware]\nsynthesise = "never"\n', 'synthesise: unknown key; did you mean "synthesize"?'),
+        ("[hardware\n", "atomik.toml: not valid TOML"),
+        ('[hardware]\nboard = "nope"\n', "unknown board 'nope'; known: tangnano9k"),
+    ):
+        (tmp_path / "atomik.toml").write_text(text)
+        proc = subprocess.run([sys.executable, "-m", "doit", "list"], cwd=tmp_path, capture_output=True, text=True)
+        assert proc.returncode == 2
+        assert proc.stderr.count("\n") == 1 and message in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_the_board_model_explains_itself():
+    import subprocess
+    import sys
+
+    mod = [sys.executable, "-m", "atomik_tasks.hardware.boardmodel"]
+    assert (
+        "build/views/_vectors/<schema>.json" in subprocess.run([*mod, "--help"], capture_output=True, text=True).stdout
+    )
+    proc = subprocess.run([*mod, "/nonexistent.json"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "cannot read /nonexistent.json" in proc.stderr and "Traceback" not in proc.stderr

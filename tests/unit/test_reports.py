@@ -117,3 +117,28 @@ def test_junit_escapes_any_failure_cause():
     ]
     assert cases[0].find("failure").get("message") == 'expected "1" & got <0>[31m \tend\nnext'
     assert cases[1].find("system-out").text == "up to date"
+
+
+def test_timeline_labels_never_overlap_in_a_lane():
+    from atomik_tasks.reports.html import timeline_labels
+
+    placed = [(0, 0.0, 10.0, "verify:python:finance-price-tick")]
+    placed += [(0, 10.0 + i, 1.0, f"verify:rust:schema-number-{i}") for i in range(20)]
+    placed += [(1, 0.0, 0.1, "tiny")]  # too short to label
+    labels = timeline_labels(placed)
+    char = 30.0 / 150
+    ends = {}
+    for lane, x, text in labels:
+        assert x >= ends.get(lane, 0.0), (lane, x, text)
+        ends[lane] = x + len(text) * char
+    assert all(text != "tiny" for _, _, text in labels)
+    assert labels[0] == (0, 0.0, "verify:python:finance-price-tick")
+
+
+def test_trends_leave_out_no_op_runs():
+    from atomik_tasks.reports.html import trends
+
+    built = {"seconds": 30.0, "tests_passed": 100, "fmax_mhz": {}, "executed": 50}
+    noop = {**built, "seconds": 0.1, "executed": 0}
+    assert "after two runs that built something" in trends([built, noop, noop, noop])
+    assert trends([built, noop, built]).startswith("<svg")
