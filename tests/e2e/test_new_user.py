@@ -48,7 +48,7 @@ def test_a_removed_schema_leaves_nothing_behind_and_no_alert(tmp_path):
     proj = make_project(tmp_path / "p", config=BOARD_ONLY)
     assert plain_doit(proj).returncode == 0
     build = proj.root / "build"
-    key = "video_h264_delta"
+    key = "video_streaming_h264_delta"
     assert (build / f"cores/{key}").is_dir() and (build / f"board/{key}").is_dir()
     proj.schema("video-h264-delta").unlink()
     run = plain_doit(proj)
