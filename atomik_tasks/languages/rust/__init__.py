@@ -61,7 +61,7 @@ class Rust(Language):
         }
 
     def scratch(self, layout):
-        return [layout.cargo_target]
+        return [layout.cargo_target, f"{layout.sdk('rust')}/Cargo.lock"]  # cargo's build cache and lock file
 
     def _env(self, ctx: CheckContext) -> dict[str, str]:
         # One target dir for every schema and run: cargo rebuilds incrementally.
