@@ -7,6 +7,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -114,8 +116,23 @@ def test_unmet_timing_warns_by_default_and_fails_on_request(synthesized):
     run = synthesized.doit("synth:tiny", env={**os.environ, "ATOMIK_TIMING": "fail"})
     assert run.returncode != 0
     assert "timing not met" in run.tasks["synth:tiny"]["err"]
+    # with atomik-tasks' own reporter, the failure block says why, not just where the log is
+    synthesized.forget("synth:tiny")
+    plain = subprocess.run(
+        [sys.executable, "-m", "doit", "synth:tiny"],
+        cwd=synthesized.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ATOMIK_TIMING": "fail"},
+    )
+    block = plain.stdout[plain.stdout.index("FAILED synth:tiny") :]
+    assert re.search(r"timing not met: Fmax [\d.]+ MHz < target 900 MHz", block), plain.stdout
     synthesized.edit_schema("tiny", lambda d: d["schema"]["constraints"].update(target_frequency_mhz=27.0))
-    assert synthesized.doit("synth:tiny").returncode == 0
+    plain = subprocess.run(
+        [sys.executable, "-m", "doit", "synth:tiny"], cwd=synthesized.root, capture_output=True, text=True
+    )
+    assert plain.returncode == 0
+    assert re.search(r"^synth +tiny +ran +passed +1 ", plain.stdout, re.M), plain.stdout  # the report's test count
 
 
 def test_missing_synthesis_tool_fails_with_an_install_hint(synthesized, tmp_path):
