@@ -121,6 +121,9 @@ def test_html_report_loads_in_chromium_with_every_schema_and_no_console_error(re
     proj, _ = reported
     page = proj.root / "build/reports/index.html"
     assert page.exists()
+    text = page.read_text()
+    # the task graph shows the hardware path too (Graphviz writes node labels as SVG text)
+    assert ">board finance&#45;price&#45;tick<" in text or ">board finance-price-tick<" in text
     chromium = require(CHROMIUM)
     flags = [
         "--headless",
