@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,11 @@ from ..languages.normalize import check_schema, views
 from ..layout import VECTORS_VIEW, Layout
 
 LONG = 40  # strings longer than this are reported as "changed", not printed
+# Keys nothing generated depends on today (docs/schema-spec.md, "Keys that have no effect today").
+NO_EFFECT = re.compile(
+    r"^schema\.delta_fields\.[^.]+\.(type|encoding|compression)\b"
+    r"|^schema\.operations\.(accumulate|reconstruct)\.latency_cycles\b"
+)
 
 
 def structural(old: Any, new: Any, path: str = "") -> list[str]:
@@ -75,7 +81,7 @@ def report(layout: Layout, stored_md5: StoredMd5 | None) -> list[str]:
             lines.append(f"{stem}: up to date")
             continue
         lines.append(f"{stem}: {len(changes)} change(s)")
-        lines += [f"  {c}" for c in changes]
+        lines += [f"  {c}{' (no effect on generated code today)' if NO_EFFECT.match(c) else ''}" for c in changes]
         if rebuild:
             lines.append(f"  regenerates and re-verifies: {', '.join(sorted(rebuild))}")
         else:

@@ -86,3 +86,44 @@ def test_diff_of_a_new_and_an_invalid_schema(project):
     lines = _diff(project)
     assert "another: new schema: every target will generate and verify" in lines
     assert "broken: invalid (1 error(s)): doit validate:broken" in lines
+
+
+def test_an_edit_of_a_key_without_effect_says_so_and_regenerates_nothing(project):
+    assert project.doit("generate", "vectors").returncode == 0
+
+    def retype(doc):
+        doc["schema"]["delta_fields"]["price_delta"]["type"] = "bitmask_delta"
+        doc["schema"]["operations"]["accumulate"]["latency_cycles"] = 3
+
+    project.edit_schema("finance-price-tick", retype)
+    lines = _diff(project)
+    marked = "(no effect on generated code today)"
+    assert '  schema.delta_fields.price_delta.type: "parameter_delta" \u2192 "bitmask_delta" ' + marked in lines, lines
+    latency = [line for line in lines if line.startswith("  schema.operations.accumulate.latency_cycles")]
+    assert len(latency) == 1 and latency[0].endswith(marked), lines
+    assert "  no generated code changes (validation runs again)" in lines
+    run = project.doit("generate", "vectors")
+    assert not {t for t in run.executed if t.startswith(("generate:", "vectors:"))}
+
+
+def test_the_spec_doc_lists_every_allowed_value():
+    import json
+
+    from projects import ROOT
+
+    spec = json.loads((ROOT / "atomik_tasks/schema/spec/atomik-schema.json").read_text())
+    doc = (ROOT / "docs/schema-spec.md").read_text()
+    values = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            values.extend(node.get("enum", []))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    assert len(values) > 20
+    assert [v for v in values if f"`{v}`" not in doc] == []
