@@ -10,11 +10,15 @@ import subprocess
 import sys
 
 import pytest
-from projects import make_project, minimal_schema
+from projects import ROOT, make_project, minimal_schema
 
 from atomik_tasks.languages import all_languages
+from atomik_tasks.languages.c import GCC
+from atomik_tasks.languages.javascript import NODE
+from atomik_tasks.languages.rust import CARGO
 from atomik_tasks.reference import vectors
 from atomik_tasks.reference.semantics import ReferenceObject
+from atomik_tasks.tools import require, search_path
 
 LANGS = tuple(all_languages())
 STEMS = ("edge-sensor-imu", "finance-price-tick", "video-h264-delta")
@@ -264,3 +268,48 @@ def test_reconstruct_disabled_and_no_rollback_schema_verifies(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "def reconstruct" not in (proj.sdk / "python/atomik/Compute/Test/minimal.py").read_text()
     assert "_state" not in (proj.sdk / "verilog/rtl/atomik_compute_test_minimal.v").read_text()
+
+
+def _readme_example(lang: str) -> str:
+    text = (ROOT / "README.md").read_text()
+    match = re.search(rf"<!-- example:{lang} -->\n```\w+\n(.*?)```", text, re.S)
+    assert match, f"README has no {lang} example"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("lang", ["python", "rust", "c", "javascript"])
+def test_readme_examples_run_as_written(built_project, tmp_path, lang):
+    sdk = built_project.sdk
+    code = _readme_example(lang)
+    env = {**os.environ, "PATH": search_path()}
+    if lang == "python":
+        (tmp_path / "app.py").write_text(code)
+        cmd = [sys.executable, "app.py"]
+        env["PYTHONPATH"] = str(sdk / "python")
+    elif lang == "rust":
+        (tmp_path / "src").mkdir()
+        (tmp_path / "src/main.rs").write_text(code)
+        (tmp_path / "Cargo.toml").write_text(
+            '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n'
+            f'[dependencies]\natomik = {{ path = "{sdk / "rust"}" }}\n'
+        )
+        cmd = [require(CARGO), "run", "--quiet", "--offline"]
+        env["CARGO_TARGET_DIR"] = str(tmp_path / "target")
+    elif lang == "c":
+        (tmp_path / "app.c").write_text(code)
+        source = sdk / "c/src/finance_trading_price_tick.c"
+        flags = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"]
+        subprocess.run(
+            [require(GCC), *flags, f"-I{sdk / 'c/include'}", "app.c", str(source), "-o", "app"],
+            cwd=tmp_path,
+            check=True,
+        )
+        cmd = ["./app"]
+    else:  # what `npm install <folder>` does: a link under node_modules
+        (tmp_path / "node_modules/@atomik").mkdir(parents=True)
+        (tmp_path / "node_modules/@atomik/sdk").symlink_to(sdk / "javascript")
+        (tmp_path / "app.mjs").write_text(code)
+        cmd = [require(NODE), "app.mjs"]
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["99", "100"]
