@@ -1,4 +1,5 @@
-"""Every path of a project, in one place: its sources (schemas/, cores/, atomik.toml) and all of build/.
+"""Every path of a project, in one place: its sources (schemas/, atomik.toml, and cores/ and templates/ when
+it overrides the shipped ones) and all of build/.
 
 Paths are strings: task creation builds thousands of them on every `doit` call and pathlib is measurably
 slower there. Stage code wraps them in Path where it needs file operations.
@@ -20,6 +21,8 @@ class Layout:
     def __init__(self, root: str | Path):
         self.root = str(Path(root).resolve())
         self.build = f"{self.root}/build"
+        self._local_cores: bool | None = None  # looked up once: task creation asks per schema
+        self._local_templates: bool | None = None
 
     def __repr__(self) -> str:
         return f"Layout({self.root!r})"
@@ -50,9 +53,21 @@ class Layout:
             return []
         return sorted(n[:-5] for n in names if n.endswith(".json") and os.path.isfile(f"{self.schemas}/{n}"))
 
-    def core_file(self, core: str, name: str) -> str:
-        """A file of a shared FuseSoC core in cores/ (the UART, the testbench clock)."""
-        return f"{self.root}/cores/{core}/{name}"
+    def core_file(self, shipped: str | Path, core: str, name: str) -> str:
+        """A file of a shared FuseSoC core (the UART, the testbench clock): the project's own copy in
+        cores/<core>/ when it has one, else the one shipped in the package folder `shipped`."""
+        if self._local_cores is None:
+            self._local_cores = os.path.isdir(f"{self.root}/cores")
+        local = f"{self.root}/cores/{core}/{name}"
+        return local if self._local_cores and os.path.exists(local) else f"{shipped}/{core}/{name}"
+
+    def template_override(self, kind: str) -> str | None:
+        """The project's own templates/<kind>/ (a language, or "board"), whose files replace the shipped
+        templates of the same name; None when it has none."""
+        if self._local_templates is None:
+            self._local_templates = os.path.isdir(f"{self.root}/templates")
+        folder = f"{self.root}/templates/{kind}"
+        return folder if self._local_templates and os.path.isdir(folder) else None
 
     def display(self, path: str | Path) -> str:
         """A path as a person reads it: relative to the project root when inside it."""

@@ -70,7 +70,6 @@ def bench(n: int, tmp: Path) -> dict[str, float]:
     proj = tmp / f"n{n}"
     proj.mkdir()
     shutil.copy(ROOT / "dodo.py", proj)
-    shutil.copytree(ROOT / "cores", proj / "cores")
     (proj / "schemas").mkdir()
     rng = random.Random(n)
     for i in range(n):

@@ -63,7 +63,7 @@ def main() -> int:
         proj = Path(tmp) / "p"
         proj.mkdir()
         shutil.copy(ROOT / "dodo.py", proj)
-        for part in ("cores", "schemas"):
+        for part in ("schemas",):
             shutil.copytree(ROOT / part, proj / part)
         (proj / "atomik.toml").write_text('[hardware]\nsynthesize = "always"\nsimulate = false\n')
         for stem, doc in SHAPES.items():

@@ -25,7 +25,7 @@ def full_build(jobs: int, tmp: Path) -> tuple[float, dict[str, float]]:
     proj = tmp / f"n{jobs}"
     proj.mkdir()
     shutil.copy(ROOT / "dodo.py", proj)
-    for part in ("cores", "schemas"):
+    for part in ("schemas",):
         shutil.copytree(ROOT / part, proj / part)
     (proj / "atomik.toml").write_text('[hardware]\nsynthesize = "never"  # bench/bench_synth.py times synthesis\n')
     start = time.perf_counter()

@@ -32,7 +32,6 @@ def main() -> int:
     args = parser.parse_args()
     warnings.simplefilter("ignore", NonInteractiveExampleWarning)
     work = args.keep or Path(tempfile.mkdtemp(prefix="atomik-fuzz-"))
-    shutil.copytree(ROOT / "cores", work / "cores", dirs_exist_ok=True)
     shutil.copy(ROOT / "dodo.py", work)
     simulate = "true" if args.hardware else "false"
     (work / "atomik.toml").write_text(f'[hardware]\nsimulate = {simulate}\nsynthesize = "never"\n')

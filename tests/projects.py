@@ -1,4 +1,4 @@
-"""Projects in temp dirs for the tests: a copy of dodo.py, schemas/ and cores/ (the code comes from the installed
+"""Projects in temp dirs for the tests: a copy of dodo.py and schemas/ (the code comes from the installed
 package, or from a copy of it in the project when a test edits the code), and a doit runner that reports what
 executed."""
 
@@ -96,7 +96,6 @@ def make_project(
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "atomik.toml").write_text(config)
     shutil.copy(ROOT / "dodo.py", dest / "dodo.py")
-    shutil.copytree(ROOT / "cores", dest / "cores")
     if package:
         shutil.copytree(PACKAGE, dest / "atomik_tasks", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (dest / "schemas").mkdir()

@@ -1,5 +1,9 @@
-"""Command line of atomik-tasks besides doit: `python -m atomik_tasks tools [--install]` (find and install
-every tool a folder declares) and `python -m atomik_tasks config [--toml | --markdown | --schema]`."""
+"""Command line of atomik-tasks besides doit (`atomik-tasks` or `python -m atomik_tasks`):
+
+- `init DIR`: a new project (dodo.py, atomik.toml, schemas/ with an example, .gitignore); then `cd DIR && doit`;
+- `tools [--install]`: find, and with --install apt-get install, every tool a folder declares;
+- `config [--toml | --markdown | --schema]`: atomik.toml with every default, the README table, the JSON Schema.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,11 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from .. import config, languages, tools
 from ..checks.edaflows import MAKE
+from ..fsio import write_if_changed
 from ..hardware import families
 from ..hardware.program import OPENFPGALOADER
 from ..reports.html import CHROMIUM, DOT
@@ -68,6 +74,48 @@ def tools_command(args: argparse.Namespace) -> int:
     return 1 if absent else 0
 
 
+# The dodo.py of every project; the repository's own dodo.py is this text (tests/unit/test_cli.py).
+DODO = '''"""doit entry point: configuration plus task creators from atomik_tasks.graph. Run `doit list` to see them."""
+
+from pathlib import Path
+
+from atomik_tasks.graph import doit_config, pipeline_tasks
+from atomik_tasks.layout import Layout
+
+LAYOUT = Layout(Path(__file__).resolve().parent)
+DOIT_CONFIG = doit_config(LAYOUT)
+
+
+def task_atomik():
+    yield from pipeline_tasks(LAYOUT)
+'''
+EXAMPLE = Path(__file__).resolve().parent / "example-schema.json"
+
+
+def project_files() -> dict[str, str]:
+    """{path in a new project: content}."""
+    return {
+        "dodo.py": DODO,
+        "atomik.toml": config.default_toml(),
+        "schemas/finance-price-tick.json": EXAMPLE.read_text("utf-8"),
+        ".gitignore": "/build/\n",
+    }
+
+
+def init_command(args: argparse.Namespace) -> int:
+    root = Path(args.dir)
+    files = project_files()
+    existing = [name for name in files if (root / name).exists()]
+    if existing and not args.force:
+        print(f"atomik-tasks init: {root} already has {', '.join(existing)} (--force overwrites)", file=sys.stderr)
+        return 2
+    for name, content in files.items():
+        write_if_changed(root / name, content)
+    print(f"new atomik-tasks project in {root}: dodo.py, atomik.toml, schemas/finance-price-tick.json")
+    print(f"next: cd {root} && doit   (templates/<language>/ and cores/<core>/ there override the shipped ones)")
+    return 0
+
+
 def config_command(args: argparse.Namespace) -> int:
     if args.markdown:
         sys.stdout.write(config.markdown_table())
@@ -79,7 +127,9 @@ def config_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m atomik_tasks", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="atomik-tasks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser("tools", help="list missing tools; --install installs them with apt-get (root)")
     t.add_argument("--install", action="store_true", help="apt-get install what is missing (root only)")
@@ -90,5 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--markdown", action="store_true", help="the README's table of options")
     group.add_argument("--schema", action="store_true", help="the JSON Schema atomik.toml is checked against")
     c.set_defaults(run=config_command)
+    i = sub.add_parser("init", help="write a new project: dodo.py, atomik.toml, schemas/ with an example")
+    i.add_argument("dir", help="the project folder (made when missing)")
+    i.add_argument("--force", action="store_true", help="overwrite the files init writes")
+    i.set_defaults(run=init_command)
     args = parser.parse_args(argv)
     return args.run(args)

@@ -79,10 +79,21 @@ def stage_files(package: str = PACKAGE) -> dict[str, list[str]]:
     return stages
 
 
+def project_files(folder: str) -> list[str]:
+    """Every file of a project folder that overrides shipped ones (templates/<kind>/)."""
+    return _walk(folder)
+
+
 def write_fingerprint(out: str, files: list[str]) -> None:
-    """One line per input file: its sha256 and its path inside the package."""
+    """One line per input file: its sha256 and its path (inside the package, or absolute for a project's own)."""
     lines = []
     for name in files:
         digest = hashlib.sha256(Path(name).read_bytes()).hexdigest()
-        lines.append(f"{digest}  {os.path.relpath(name, PACKAGE)}")
+        # a project's own file by its path in the project: no checkout path in a fingerprint
+        rel = (
+            os.path.relpath(name, PACKAGE)
+            if name.startswith(PACKAGE + os.sep)
+            else name[name.rfind("/templates/") + 1 :]
+        )
+        lines.append(f"{digest}  {rel}")
     write_if_changed(Path(out), "\n".join(lines) + "\n")

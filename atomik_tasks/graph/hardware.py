@@ -9,12 +9,12 @@ from typing import Any
 from doit.tools import config_changed
 
 from ..fsio import remove_paths
-from ..hardware.design import UART_FILES, remove_board, write_board
+from ..hardware.design import remove_board, uart_files, write_board
 from ..hardware.hwtest import hwtest
 from ..hardware.program import preflight, program
 from ..hardware.sim import sim_uart
 from ..hardware.synth import synthesize, tools_present
-from ..languages.verilog.cores import TB_FILES
+from ..languages.verilog.cores import tb_files
 from .doitapi import call
 from .project import Project, group
 
@@ -41,7 +41,7 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
     lay = p.layout
     hw = p.config.hardware
     board_manifest = lay.manifest("board", stem)
-    design = [board_manifest, lay.manifest("verilog", stem), *(lay.core_file("atomik_uart", f) for f in UART_FILES)]
+    design = [board_manifest, lay.manifest("verilog", stem), *uart_files(lay)]
     code = [lay.fingerprint("hardware"), lay.fingerprint("checks")]
     yield {
         "basename": "board",
@@ -59,7 +59,7 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "name": f"uart:{stem}",
         "doc": f"Icarus simulation of the {stem} board design, the vectors sent over the serial line",
         "actions": [(call, [sim_uart, lay, stem])],
-        "file_dep": [*design, lay.vectors(stem, "hex"), *code, *(lay.core_file("atomik_tb", f) for f in TB_FILES)],
+        "file_dep": [*design, lay.vectors(stem, "hex"), *code, *tb_files(lay)],
         "task_dep": [f"validate:{stem}"],
         "targets": [lay.report("sim-uart", stem)],
         "clean": [

@@ -8,12 +8,15 @@ from typing import Any
 from ..languages.normalize import build_model, report_result, write_catalogue
 from ..layout import VECTORS_VIEW
 from .doitapi import call
-from .fingerprints import stage_files, write_fingerprint
+from .fingerprints import project_files, stage_files, write_fingerprint
 from .project import Project
 
 
 def fingerprint_tasks(p: Project) -> Iterator[dict[str, Any]]:
-    for name, files in stage_files().items():
+    for name, shipped in stage_files().items():
+        # a project's own templates (templates/<language>/, templates/board/) are part of that stage
+        override = p.layout.template_override("board" if name == "hardware" else name)
+        files = [*shipped, *(project_files(override) if override else [])]
         yield {
             "basename": "fingerprint",
             "name": name,

@@ -13,9 +13,10 @@ from typing import Any
 from ..checks.interfaces import check_interfaces
 from ..checks.verify import report_path, run_verify
 from ..fsio import remove_paths
+from ..hardware.design import SHIPPED_CORES
 from ..languages import names
 from ..languages.generate import generate, generate_package, remove_listed
-from ..languages.verilog.cores import core_files, write_core
+from ..languages.verilog.cores import SHIPPED, core_files, shared_core_files, write_core, write_shared_cores
 from ..layout import PACKAGE_CHECK, VECTORS_VIEW
 from ..reference.vectors import write_vectors
 from .doitapi import call
@@ -130,7 +131,17 @@ def check_tasks(p: Project) -> Iterator[dict[str, Any]]:
 def core_tasks(p: Project) -> Iterator[dict[str, Any]]:
     """core:<schema>: build/cores/<key>/ holds the core file, its RTL, testbench and vectors."""
     lay = p.layout
-    yield group("core", None, "FuseSoC cores under build/cores/, one per schema")
+    yield group("core", None, "FuseSoC cores under build/cores/, one per schema, and the shared ones")
+    shared = {**shared_core_files(lay, SHIPPED), **shared_core_files(lay, SHIPPED_CORES)}
+    yield {
+        "basename": "core",
+        "name": "_shared",
+        "doc": "the shared cores (testbench clock, UART) under build/cores/, beside the generated ones",
+        "actions": [(call, [write_shared_cores, lay, shared])],
+        "file_dep": sorted(shared.values()),
+        "targets": [f"{lay.cores_dir}/{rel}" for rel in shared],
+        "clean": True,
+    }
     for stem in p.stems:
         ident = p.ident(stem)
         outputs = [str(f) for f in core_files(lay, names(ident)["key"])] if ident else []

@@ -17,7 +17,13 @@ from ..layout import Layout
 from . import boards, families
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-UART_FILES = ("atomik_uart_rx.v", "atomik_uart_tx.v")  # in cores/atomik_uart/
+SHIPPED_CORES = Path(__file__).resolve().parent / "shared_cores"
+UART_FILES = ("atomik_uart_rx.v", "atomik_uart_tx.v")  # in shared_cores/atomik_uart/
+
+
+def uart_files(layout: Layout) -> list[str]:
+    """The shared UART (the project's own cores/atomik_uart/ copy when it has one)."""
+    return [layout.core_file(SHIPPED_CORES, "atomik_uart", f) for f in UART_FILES]
 
 
 def board_context(view: dict[str, Any], hw: Section) -> dict[str, Any]:
@@ -35,11 +41,11 @@ def board_context(view: dict[str, Any], hw: Section) -> dict[str, Any]:
 
 
 @functools.cache
-def _environment() -> Any:
+def _environment(override: str | None) -> Any:
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader([*([override] if override else []), str(TEMPLATES)]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -47,9 +53,10 @@ def _environment() -> Any:
     )
 
 
-def render_board(view: dict[str, Any], hw: Section) -> dict[str, str]:
-    """Pure: {file name: content} of the board top, its UART testbench and its constraints."""
-    env = _environment()
+def render_board(view: dict[str, Any], hw: Section, override: str | None = None) -> dict[str, str]:
+    """Pure: {file name: content} of the board top, its UART testbench and its constraints.
+    override: a project's own templates/board/, whose files replace the shipped ones of that name."""
+    env = _environment(override)
     ctx = board_context(view, hw)
     key = ctx["key"]
     board = ctx["board"]
@@ -63,7 +70,7 @@ def render_board(view: dict[str, Any], hw: Section) -> dict[str, str]:
 
 def write_board(layout: Layout, stem: str, hw: Section) -> None:
     view = read_json(Path(layout.view("verilog", stem)))
-    files = render_board(view, hw)
+    files = render_board(view, hw, layout.template_override("board"))
     out = Path(layout.board_dir(names(view["identity"])["key"]))
     for name, content in files.items():
         write_if_changed(out / name, content)
@@ -97,7 +104,7 @@ class Design:
 
 def design(layout: Layout, stem: str) -> Design:
     key = names(read_json(Path(layout.model(stem, "ident"))))["key"]
-    uart = [layout.core_file("atomik_uart", f) for f in UART_FILES]
+    uart = uart_files(layout)
     module = f"{layout.sdk('verilog')}/rtl/atomik_{key}.v"
     folder = Path(layout.board_dir(key))
     top = f"atomik_board_{key}"

@@ -8,7 +8,7 @@ from ..checks.runner import Context, run_check
 from ..fsio import write_if_changed
 from ..languages.check import Counts, vector_counts
 from ..languages.verilog import IVERILOG, VERILATOR, VVP, lint_edam, sim_edam
-from ..languages.verilog.cores import TB_FILES
+from ..languages.verilog.cores import tb_files
 from ..layout import Layout
 from .design import design
 
@@ -19,7 +19,7 @@ def sim_uart(layout: Layout, stem: str) -> bool:
         for tool in (IVERILOG, VVP, VERILATOR):
             ctx.tool(tool)
         ctx.run_flow("lint", lint_edam(d.top, d.rtl), ctx.work / "lint")
-        tb_clock = [layout.core_file("atomik_tb", f) for f in TB_FILES]
+        tb_clock = tb_files(layout)
         testbench = str(d.folder / f"tb_uart_{d.key}.v")
         work = ctx.work / "sim"
         write_if_changed(work / "vectors.hex", Path(layout.vectors(stem, "hex")).read_bytes())

@@ -15,7 +15,7 @@ from ..tools import Tool
 from . import escape
 from .check import CheckContext, Counts
 
-_ENVIRONMENTS: dict[str, Any] = {}
+_ENVIRONMENTS: dict[tuple[str, str | None], Any] = {}
 
 
 class Language:
@@ -153,18 +153,20 @@ class Language:
         """This language's folder (its templates are in templates/)."""
         return Path(sys.modules[type(self).__module__].__file__).parent
 
-    def environment(self) -> Any:
-        """The Jinja environment of this language, made once per process (it caches compiled templates)."""
-        env = _ENVIRONMENTS.get(self.name)
+    def environment(self, override: str | None = None) -> Any:
+        """The Jinja environment of this language, made once per process (it caches compiled templates).
+        override: a project's own templates/<language>/, whose files replace the shipped ones of that name."""
+        env = _ENVIRONMENTS.get((self.name, override))
         if env is None:
-            env = _ENVIRONMENTS[self.name] = self._new_environment()
+            env = _ENVIRONMENTS[(self.name, override)] = self._new_environment(override)
         return env
 
-    def _new_environment(self) -> Any:
+    def _new_environment(self, override: str | None) -> Any:
         import jinja2  # only when rendering: keeps `doit` start-up light
 
+        folders = [override] if override else []
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(self.folder / "templates"),
+            loader=jinja2.FileSystemLoader([*folders, str(self.folder / "templates")]),
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
             trim_blocks=True,
@@ -175,14 +177,14 @@ class Language:
         env.filters.update(self.filters())
         return env
 
-    def render_schema(self, view: dict[str, Any]) -> dict[str, str]:
+    def render_schema(self, view: dict[str, Any], override: str | None = None) -> dict[str, str]:
         """Pure: a view and the templates in, file contents out."""
-        env = self.environment()
+        env = self.environment(override)
         ctx = self.context(view)
         return {path: env.get_template(tpl).render(ctx) for path, tpl in self.schema_outputs(ctx).items()}
 
-    def render_package(self, idents: list[dict[str, Any]]) -> dict[str, str]:
-        env = self.environment()
+    def render_package(self, idents: list[dict[str, Any]], override: str | None = None) -> dict[str, str]:
+        env = self.environment(override)
         return {path: env.get_template(tpl).render(ctx) for path, (tpl, ctx) in self.package_outputs(idents).items()}
 
 

@@ -26,7 +26,7 @@ def _write_tree(root: Path, files: dict[str, str], manifest: Path) -> None:
 
 def generate(layout: Layout, language: str, stem: str) -> None:
     view = read_json(Path(layout.view(language, stem)))
-    files = get(language).render_schema(view)
+    files = get(language).render_schema(view, layout.template_override(language))
     _write_tree(Path(layout.sdk(language)), files, Path(layout.manifest(language, stem)))
 
 
@@ -56,7 +56,7 @@ def valid_idents(layout: Layout) -> list[dict[str, Any]]:
 def generate_package(layout: Layout, language: str) -> None:
     """Index files that wire every valid schema into one package (the catalogue task removed the files of
     schemas that left)."""
-    files = get(language).render_package(valid_idents(layout))
+    files = get(language).render_package(valid_idents(layout), layout.template_override(language))
     _write_tree(Path(layout.sdk(language)), files, Path(layout.manifest(language, PACKAGE_CHECK)))
 
 

@@ -60,7 +60,7 @@ def test_a_removed_schema_leaves_nothing_behind_and_no_alert(tmp_path):
     assert left == [], left
     assert not (build / "sdk/rust/src/video").exists() and not (build / "sdk/c/include/atomik/video").exists()
     listed = subprocess.run(
-        [sys.executable, "-m", "fusesoc.main", "--cores-root", "cores", "--cores-root", "build/cores", "core", "list"],
+        [sys.executable, "-m", "fusesoc.main", "--cores-root", "build/cores", "core", "list"],
         cwd=proj.root,
         capture_output=True,
         text=True,

@@ -11,7 +11,7 @@ from ...tools import Tool
 from .. import escape
 from ..base import Language, grouped, names
 from ..check import CheckContext, Counts, vector_counts
-from .cores import TB_FILES, core_files
+from .cores import core_files, tb_files
 
 VERILATOR = Tool("verilator", "verilator", "lint the Verilog RTL")
 IVERILOG = Tool("iverilog", "iverilog", "simulate the Verilog RTL")
@@ -92,15 +92,14 @@ class Verilog(Language):
         return {"rtl/files.f": ("files.f.j2", {"groups": grouped(idents)})}
 
     def verify_deps(self, layout: Layout, stem: str) -> list[str]:
-        shared = [layout.core_file("atomik_tb", f) for f in TB_FILES]
-        return [layout.manifest("cores", stem), *shared]
+        return [layout.manifest("cores", stem), *tb_files(layout)]
 
     def verify_schema(self, ctx: CheckContext) -> Counts:
         """Verilator lint of the module, then the self-checking Icarus testbench over the shared vectors."""
         layout = ctx.layout
         key = names(read_json(Path(layout.model(ctx.stem, "ident"))))["key"]
         _core, rtl, tb, vectors = (str(p) for p in core_files(layout, key))
-        shared = [layout.core_file("atomik_tb", f) for f in TB_FILES]
+        shared = tb_files(layout)
         for tool in self.tools:
             ctx.tool(tool)
         ctx.run_flow("lint", lint_edam(f"atomik_{key}", [rtl]), ctx.work / "lint")

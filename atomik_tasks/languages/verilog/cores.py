@@ -11,7 +11,30 @@ from ...fsio import read_json, sha256_file, write_if_changed, write_json
 from ...layout import Layout
 from ..base import names
 
-TB_FILES = ["atomik_tb_clock.v"]  # in cores/atomik_tb/, shared by every testbench
+SHIPPED = Path(__file__).resolve().parent / "shared_cores"
+TB_FILES = ["atomik_tb_clock.v"]  # in shared_cores/atomik_tb/, shared by every testbench
+
+
+def tb_files(layout: Layout) -> list[str]:
+    """The shared testbench files (the project's own cores/atomik_tb/ copy when it has one)."""
+    return [layout.core_file(SHIPPED, "atomik_tb", f) for f in TB_FILES]
+
+
+def shared_core_files(layout: Layout, shipped: Path) -> dict[str, str]:
+    """{path under build/cores/: source} of every shared core shipped in `shipped` (or overridden)."""
+    return {
+        f"{core.name}/{f.name}": layout.core_file(shipped, core.name, f.name)
+        for core in sorted(shipped.iterdir())
+        if core.is_dir()
+        for f in sorted(core.iterdir())
+        if f.is_file()
+    }
+
+
+def write_shared_cores(layout: Layout, files: dict[str, str]) -> None:
+    """Copy the shared cores into build/cores/, so `fusesoc --cores-root build/cores` finds everything."""
+    for rel, source in files.items():
+        write_if_changed(Path(layout.cores_dir) / rel, Path(source).read_bytes())
 
 
 def core_files(layout: Layout, key: str) -> list[Path]:
