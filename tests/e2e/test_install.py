@@ -24,6 +24,7 @@ def test_installed_package_inits_and_builds_a_project(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(site)}
     where = subprocess.run(
         [sys.executable, "-c", "import atomik_tasks; print(atomik_tasks.__file__)"],
+        cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
