@@ -10,17 +10,21 @@ import os
 import sys
 import threading
 import tty
+from pathlib import Path
 from typing import Any
 
 from ..reference.semantics import ReferenceObject
+from .identity import ID_BYTES, design_id
 
 
 class BoardModel:
     """Serves one pty until closed. mode: "normal", "silent" (never answers), "garbled" (answers junk)."""
 
-    def __init__(self, vview: dict[str, Any], mode: str = "normal"):
+    def __init__(self, vview: dict[str, Any], mode: str = "normal", design: int = 0):
+        """vview: the schema's vectors view; design: the id it answers `I` with (hardware.identity)."""
         self.view = vview
         self.mode = mode
+        self.design_id = design
         self.master, self.slave = os.openpty()
         tty.setraw(self.slave)
         self.path = os.ttyname(self.slave)
@@ -76,6 +80,8 @@ class BoardModel:
                 nbytes = field["width"] // 8
                 if cmd == "P":
                     self._send(b"K")
+                elif cmd == "I":
+                    self._send(b"V" + self.design_id.to_bytes(ID_BYTES, "big"))
                 elif cmd == "S":
                     index = self._byte()
                     if index < len(fields):
@@ -122,7 +128,10 @@ def main(argv: list[str]) -> int:
             f"{parser.prog}: cannot read {args.view}: {getattr(exc, 'strerror', None) or exc}"
             " (run `doit` first; the view is written by normalize:<schema>)\n",
         )
-    with BoardModel(vview, args.mode) as model:
+    # the design id comes from the Verilog view beside the vectors view (views/verilog/<schema>.json)
+    verilog = Path(args.view).parent.parent / "verilog" / Path(args.view).name
+    design = design_id(json.loads(verilog.read_text("utf-8"))) if verilog.exists() else 0
+    with BoardModel(vview, args.mode, design) as model:
         print(model.path, flush=True)
         try:
             while True:

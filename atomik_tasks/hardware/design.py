@@ -15,6 +15,7 @@ from ..languages import get as language
 from ..languages import names
 from ..layout import Layout
 from . import boards, families
+from .identity import design_id
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SHIPPED_CORES = Path(__file__).resolve().parent / "shared_cores"
@@ -33,6 +34,7 @@ def board_context(view: dict[str, Any], hw: Section) -> dict[str, Any]:
     ctx.update(
         board=board,
         baud=hw.baud,
+        design_id=design_id(view),
         zero_bytes=zero_bytes,
         resp_w=8 + max(ctx["data_width"], 24, 8 * zero_bytes),
         value_w=max(ctx["data_width"], 24, 8 * zero_bytes),

@@ -13,8 +13,10 @@ from serial.tools import list_ports
 
 from ..errors import BoardUnavailable
 from .boards import Board
+from .identity import ID_BYTES
 
 PING, SELECT, LOAD, ACCUMULATE, READ, ZERO, ROLLBACK = b"P", b"S", b"L", b"A", b"R", b"Z", b"B"
+IDENTIFY = b"I"
 OK, VALUE, REFUSED = b"K", b"V", b"?"
 
 
@@ -81,6 +83,16 @@ class BoardLink:
     # ---- commands -----------------------------------------------------------------------------------
     def ping(self) -> None:
         self._request(PING)
+
+    def identify(self) -> int | None:
+        """The design's id, or None for a design that does not know the command (older than it)."""
+        self.port.write(IDENTIFY)
+        head = self._read(1, IDENTIFY)
+        if head == REFUSED:
+            return None
+        if head != VALUE:
+            raise LinkError(f"garbled reply to {IDENTIFY!r}: got 0x{head[0]:02x}, expected {VALUE!r}")
+        return int.from_bytes(self._read(ID_BYTES, IDENTIFY), "big")
 
     def select(self, field: int) -> None:
         if field != self.selected:

@@ -4,6 +4,9 @@ host driver, each on this machine's real tools (a board is faked only at the wir
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,9 +16,11 @@ from atomik_tasks.errors import PluginError
 from atomik_tasks.hardware import boards, hostlink
 from atomik_tasks.hardware.boardmodel import BoardModel
 from atomik_tasks.hardware.families import gowin
+from atomik_tasks.hardware.identity import design_id
 from atomik_tasks.reference import vectors
 
 DATA = Path(__file__).parent / "data"
+BOARD = boards.get("tangnano9k")
 SIM_ONLY = '[hardware]\nsimulate = true\nsynthesize = "never"\n'
 
 
@@ -111,3 +116,45 @@ def test_edalize_flow_options_do_not_leak_from_one_flow_to_the_next(tmp_path):
 def _load(build: Path, stem: str):
     vview = json.loads((build / f"views/_vectors/{stem}.json").read_text())
     return vview, vectors.parse_text((build / f"vectors/{stem}.txt").read_text())
+
+
+def _verilog_view(build: Path, stem: str) -> dict:
+    return json.loads((build / f"views/verilog/{stem}.json").read_text())
+
+
+def test_the_board_says_which_design_it_runs(vector_files):
+    vview, _ = _load(vector_files, "edge-sensor-imu")
+    mine = design_id(_verilog_view(vector_files, "edge-sensor-imu"))
+    other = design_id(_verilog_view(vector_files, "finance-price-tick"))
+    assert mine != other and 0 <= mine < 1 << 24
+    with BoardModel(vview, design=mine) as model, hostlink.BoardLink.open(model.path, 115200, BOARD) as link:
+        assert link.identify() == mine
+
+
+def _hwtest(proj_root: Path, port: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "doit", "hwtest:edge-sensor-imu", "--port", port],
+        cwd=proj_root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_hwtest_names_the_design_a_board_runs_and_replays_on_the_right_one(vector_files):
+    root = vector_files.parent
+    vview, _ = _load(vector_files, "edge-sensor-imu")
+    finance = _verilog_view(vector_files, "finance-price-tick")
+    with BoardModel(vview, design=design_id(finance)) as model:
+        wrong = _hwtest(root, model.path)
+    assert wrong.returncode != 0
+    assert f"board runs Finance/Trading/PriceTick 1.0.0 (id {design_id(finance):06x}), expected Edge/" in wrong.stdout
+    assert "program it with `doit program:edge-sensor-imu`" in wrong.stdout
+    with BoardModel(vview) as model:  # a board answering an id that no schema of this project has
+        unknown = _hwtest(root, model.path)
+    assert "board runs an unknown design (id 000000)" in unknown.stdout
+    right = design_id(_verilog_view(vector_files, "edge-sensor-imu"))
+    with BoardModel(vview, design=right) as model:
+        run = _hwtest(root, model.path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"hwtest:edge-sensor-imu: \d+ passed, 0 failed", run.stdout), run.stdout
