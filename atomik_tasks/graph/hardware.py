@@ -79,6 +79,13 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "targets": [lay.report("synth", stem)],
         "clean": [(remove_paths, [[*_check_outputs(p, "synth", f"synth:{stem}", stem), lay.synth_dir(stem)]])],
     }
+    yield from board_tasks(p, stem)
+
+
+def board_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
+    """The tasks that need a board: its pre-flight check, programming and the board test."""
+    lay = p.layout
+    hw = p.config.hardware
     yield {
         "basename": "preflight",
         "name": f"program:{stem}",
