@@ -184,6 +184,8 @@ def update(layout: Layout, run: dict[str, Any]) -> Path | None:
     stamp = Path(layout.reports) / ".html-state"
     state = _state(run)
     code = any(t["name"] == "fingerprint:reports" and t["status"] == "success" for t in run["tasks"])
+    if not out.exists() and not run["results"]:
+        return None  # no check has run yet: nothing to draw (a `doit generate` project pays no second for it)
     try:
         same = out.exists() and stamp.read_text("utf-8") == state
     except OSError:
