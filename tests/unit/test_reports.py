@@ -142,3 +142,15 @@ def test_trends_leave_out_no_op_runs():
     noop = {**built, "seconds": 0.1, "executed": 0}
     assert "after two runs that built something" in trends([built, noop, noop, noop])
     assert trends([built, noop, built]).startswith("<svg")
+
+
+def test_a_long_step_prints_a_heartbeat_to_the_terminal(capfd):
+    import time
+
+    from atomik_tasks.checks.runner import heartbeat
+
+    with heartbeat("synth:x: apicula flow", every=0.05):
+        time.sleep(0.3)
+    err = capfd.readouterr().err
+    assert "    ... synth:x: apicula flow, 0 s" in err
+    assert err.count("apicula flow") >= 3
