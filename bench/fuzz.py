@@ -32,7 +32,8 @@ def main() -> int:
     args = parser.parse_args()
     warnings.simplefilter("ignore", NonInteractiveExampleWarning)
     work = args.keep or Path(tempfile.mkdtemp(prefix="atomik-fuzz-"))
-    shutil.copy(ROOT / "dodo.py", work)
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "dodo.py", work / "dodo.py")
     simulate = "true" if args.hardware else "false"
     (work / "atomik.toml").write_text(f'[hardware]\nsimulate = {simulate}\nsynthesize = "never"\n')
     (work / "schemas").mkdir(exist_ok=True)
