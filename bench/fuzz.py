@@ -56,9 +56,8 @@ def main() -> int:
             failures.append(f"{data['task']}: {data.get('error', '')}")
     print(f"doit exit code {proc.returncode}")
     scope = "software and UART simulation" if args.hardware else "software only, no simulation or synthesis"
-    print(
-        f"{args.n} random schemas ({invalid} rejected by validation, e.g. a reserved word), {seconds:.0f} s ({scope})"
-    )
+    print(f"{args.n} random schemas ({invalid} rejected by validation, e.g. a reserved word), {seconds:.0f} s")
+    print(f"checked: {scope}")
     for lang, (ok, bad) in sorted(counts.items()):
         print(f"  {lang:<11} {ok} passed, {bad} failed")
     for line in failures[:20]:
