@@ -89,18 +89,22 @@ class Context:
 
 
 HEARTBEAT_S = 5.0
+HEARTBEAT_MAX_S = 30.0
 
 
 @contextlib.contextmanager
 def heartbeat(label: str, every: float = HEARTBEAT_S) -> Iterator[None]:
-    """A line every few seconds while a long step runs (synthesis, UART simulation): the task's own output is
-    captured until it ends, so this goes straight to the terminal."""
+    """A line now and then while a long step runs (synthesis, UART simulation): the task's own output is
+    captured until it ends, so this goes straight to the terminal. The gaps double up to HEARTBEAT_MAX_S, so a
+    two-minute synthesis says so in six lines, not twenty-five."""
     done = threading.Event()
     start = time.monotonic()
 
     def beat() -> None:
-        while not done.wait(every):
+        gap = every
+        while not done.wait(gap):
             print(f"    ... {label}, {time.monotonic() - start:.0f} s", file=sys.__stderr__, flush=True)
+            gap = min(2 * gap, max(every, HEARTBEAT_MAX_S))
 
     thread = threading.Thread(target=beat, daemon=True)
     thread.start()
