@@ -13,6 +13,7 @@ from ..config import Section
 from ..fsio import read_json, remove_files, sha256_text, write_if_changed, write_json
 from ..languages import get as language
 from ..languages import names
+from ..languages.generate import read_ident
 from ..layout import Layout
 from . import boards, families
 from .identity import design_id
@@ -82,8 +83,8 @@ def write_board(layout: Layout, stem: str, hw: Section) -> None:
 def remove_board(layout: Layout, stem: str) -> None:
     """`doit clean` of board:<schema>: the files its manifest lists, the folder when it is left empty."""
     manifest = Path(layout.manifest("board", stem))
-    ident = read_json(Path(layout.model(stem, "ident"))) if Path(layout.model(stem, "ident")).exists() else {}
-    if manifest.exists() and ident.get("valid"):
+    ident = read_ident(layout.model(stem, "ident"))
+    if manifest.exists() and ident:
         folder = Path(layout.board_dir(names(ident)["key"]))
         remove_files(folder, list(read_json(manifest)))
         with contextlib.suppress(OSError):
