@@ -140,8 +140,7 @@ def build_model(layout: Layout, stem: str) -> None:
 
 def report_result(layout: Layout, stem: str) -> bool:
     """Print the diagnostics of one schema; False (a failed doit task) when any is an error."""
-    result = read_json(Path(layout.model(stem, "result")))
-    diags = [Diagnostic.from_dict(d) for d in result["diagnostics"]]
+    diags = last_diagnostics(layout, stem)
     for d in diags:
         print(d.format(), file=sys.stderr if d.severity == "error" else sys.stdout)
     bad = errors(diags)
@@ -152,5 +151,10 @@ def report_result(layout: Layout, stem: str) -> bool:
 
 def warning_lines(layout: Layout, stem: str) -> list[str]:
     """The warnings of a schema's last validation, as validate:<schema> printed them."""
+    return [d.format() for d in last_diagnostics(layout, stem) if d.severity == "warning"]
+
+
+def last_diagnostics(layout: Layout, stem: str) -> list[Diagnostic]:
+    """What the schema's last normalize found (its result file)."""
     result = read_json(Path(layout.model(stem, "result")))
-    return [Diagnostic.from_dict(d).format() for d in result["diagnostics"] if d["severity"] == "warning"]
+    return [Diagnostic.from_dict(d) for d in result["diagnostics"]]
