@@ -63,6 +63,21 @@ OPTIONS: tuple[Option, ...] = (
         'synth:<schema> in a plain `doit`: "auto" (when yosys/nextpnr are installed), "always", "never"',
         ("auto", "always", "never"),
     ),
+    Option("feedback", "max_rounds", 3, "`doit fix:<schema> --apply`: repair rounds before it escalates"),
+    Option(
+        "feedback",
+        "timing_attempts",
+        3,
+        "synth:<schema>: place-and-route runs (other seeds) when timing is missed; 1 turns it off",
+        env="ATOMIK_TIMING_ATTEMPTS",
+    ),
+    Option(
+        "feedback",
+        "timing_reach_pct",
+        15,
+        "seeds are tried only when the target is within this many percent of the Fmax reached",
+    ),
+    Option("feedback", "retry_transient", True, "run a check once more when it fails in a transient way"),
     Option(
         "reports", "fail_on_critical", False, "critical regression alerts fail the run", env="ATOMIK_FAIL_ON_CRITICAL"
     ),
@@ -86,6 +101,7 @@ class Config:
             setattr(self, section, Section(table))
 
     hardware: Section
+    feedback: Section
     reports: Section
 
 
@@ -203,7 +219,10 @@ def _from_env(opt: Option, raw: str) -> Any:
         return raw.strip().lower() in ("1", "true", "yes")
     if opt.choices and raw not in opt.choices:
         raise ConfigError(f"{opt.env}={raw}: must be one of {', '.join(opt.choices)}")
-    return type(opt.default)(raw)
+    try:
+        return type(opt.default)(raw)
+    except ValueError:
+        raise ConfigError(f"{opt.env}={raw}: must be {opt.json_type}") from None
 
 
 def _toml_value(value: Any) -> str:

@@ -42,6 +42,11 @@ class Layout:
     def config(self) -> str:
         return f"{self.root}/{CONFIG_FILE}"
 
+    @property
+    def learned(self) -> str:
+        """knowledge/learned.json: what the feedback loop learned (outside build/: `make clean` keeps it)."""
+        return f"{self.root}/knowledge/learned.json"
+
     def schema(self, stem: str) -> str:
         return f"{self.schemas}/{stem}.json"
 
@@ -139,6 +144,23 @@ class Layout:
 
     def bitstream(self, stem: str, key: str) -> str:
         return f"{self.synth_dir(stem)}/atomik_board_{key}.fs"
+
+    # ---- the feedback loop ------------------------------------------------------------------------------------
+    @property
+    def feedback(self) -> str:
+        return f"{self.build}/feedback"
+
+    def attempts(self, task: str) -> str:
+        """What the feedback loop tried for one task in its last run (retries, seeds, repairs)."""
+        return f"{self.feedback}/attempts/{task.replace(':', '-')}.json"
+
+    def escalation(self, task: str) -> str:
+        """A failure handed to a person (or a model): its class, excerpt and the knowledge base's advice."""
+        return f"{self.feedback}/escalations/{task.replace(':', '-')}.json"
+
+    def original(self, stem: str, stamp: str) -> str:
+        """A schema as it was before `doit fix --apply` changed it."""
+        return f"{self.feedback}/originals/{stem}.{stamp}.json"
 
     # ---- reports and doit's state ---------------------------------------------------------------------------
     @property

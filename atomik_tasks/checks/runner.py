@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -73,12 +74,18 @@ class Context:
         }
 
     def run(self, cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 1800) -> str:
-        proc = subprocess.run(cmd, cwd=cwd, env=env or self.env(), capture_output=True, text=True, timeout=timeout)
+        name = Path(cmd[0]).name
+        try:
+            proc = subprocess.run(cmd, cwd=cwd, env=env or self.env(), capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise CheckFailed(f"{name} timed out after {timeout} s") from None
         out = proc.stdout + proc.stderr
         with self.log.open("a", encoding="utf-8") as fh:
             fh.write(f"$ {' '.join(cmd)}\n{out}\n[exit {proc.returncode}]\n")
+        if proc.returncode < 0:  # said in words: the feedback loop retries a killed tool once
+            raise CheckFailed(f"{name} was killed by signal {-proc.returncode} ({_signal_name(-proc.returncode)})")
         if proc.returncode != 0:  # what went wrong is usually on stderr: look there first
-            raise CheckFailed(f"{Path(cmd[0]).name} exited {proc.returncode}:\n{excerpt(proc.stderr + proc.stdout)}")
+            raise CheckFailed(f"{name} exited {proc.returncode}:\n{excerpt(proc.stderr + proc.stdout)}")
         return out
 
     def run_flow(self, flow: str, edam: dict[str, Any], work: Path) -> str:
@@ -86,6 +93,13 @@ class Context:
 
         with heartbeat(f"{self.task}: {flow} flow"):
             return run_flow(self, flow, edam, work)
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "unknown signal"
 
 
 HEARTBEAT_S = 5.0
@@ -170,6 +184,7 @@ def run_check(
         # one line: which tool failed and the first thing it said
         lines = [line.strip() for line in error.splitlines() if line.strip()]
         data["error"] = " ".join(lines[:2])[:300]
+        data["excerpt"] = [line[:300] for line in lines[:15]]  # what the feedback loop classifies
     write_json(Path(report), data)
     for note in ctx.notes:
         print(f"note: {note}")

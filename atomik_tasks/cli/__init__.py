@@ -2,7 +2,8 @@
 
 - `init DIR`: a new project (dodo.py, atomik.toml, schemas/ with an example, .gitignore); then `cd DIR && doit`;
 - `tools [--install]`: find, and with --install apt-get install, every tool a folder declares;
-- `config [--toml | --markdown | --schema]`: atomik.toml with every default, the README table, the JSON Schema.
+- `config [--toml | --markdown | --schema]`: atomik.toml with every default, the README table, the JSON Schema;
+- `kb [--export]`: the error knowledge base (shipped + the project's knowledge/learned.json) with its counts.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def project_files() -> dict[str, str]:
         "dodo.py": DODO,
         "atomik.toml": config.default_toml(),
         "schemas/finance-price-tick.json": EXAMPLE.read_text("utf-8"),
-        ".gitignore": "/build/\n",
+        ".gitignore": "/build/\n",  # knowledge/ (what the feedback loop learned) is meant to be committed
     }
 
 
@@ -126,6 +127,29 @@ def config_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def kb_command(args: argparse.Namespace) -> int:
+    from ..errors import AtomikError
+    from ..feedback import learned
+    from ..layout import Layout
+
+    layout = Layout(Path(args.project))
+    try:
+        kb = learned.knowledge(layout)
+        data = learned.read(layout)
+    except AtomikError as exc:
+        print(f"atomik-tasks kb: {exc}", file=sys.stderr)
+        return 2
+    if args.export:
+        print(json.dumps(kb.to_json(data["counts"]), indent=1, ensure_ascii=False))
+        return 0
+    print(f"{len(kb)} entries ({len(data['entries'])} learned, in {layout.display(layout.learned)})")
+    for e in kb.entries:
+        c = data["counts"].get(e.id, {})
+        tally = f"{c.get('success', 0)} fixed, {c.get('failure', 0)} not" if c else ""
+        print(f"{e.id:<36} {e.cls:<24} {e.fix.kind:<18} {tally}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="atomik-tasks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -144,5 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("dir", help="the project folder (made when missing)")
     i.add_argument("--force", action="store_true", help="overwrite the files init writes")
     i.set_defaults(run=init_command)
+    k = sub.add_parser("kb", help="the error knowledge base with its counts (--export: as one JSON document)")
+    k.add_argument("--export", action="store_true", help="print the whole knowledge base as JSON")
+    k.add_argument("--project", default=".", help="the project whose knowledge/learned.json counts (default: .)")
+    k.set_defaults(run=kb_command)
     args = parser.parse_args(argv)
     return args.run(args)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import AtomikError
 from ..layout import Layout
+from .feedback import fix_tasks
 from .hardware import default_groups, hardware_tasks
 from .model import catalogue_task, fingerprint_tasks, model_tasks
 from .project import Project, group
@@ -96,4 +97,5 @@ def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
     yield from verify_tasks(p)
     yield from check_tasks(p)
     yield from hardware_tasks(p)
+    yield from fix_tasks(p)
     yield diff_task(p)

@@ -8,6 +8,9 @@ from typing import Any
 
 from doit.tools import config_changed
 
+from ..config import Section
+from ..feedback.retry import with_retry
+from ..feedback.timing import policy
 from ..fsio import remove_paths
 from ..hardware.design import remove_board, uart_files, write_board
 from ..hardware.hwtest import hwtest
@@ -15,6 +18,7 @@ from ..hardware.program import preflight, program
 from ..hardware.sim import sim_uart
 from ..hardware.synth import synthesize, tools_present
 from ..languages.verilog.cores import tb_files
+from ..layout import Layout
 from .doitapi import call
 from .project import Project, group
 
@@ -58,7 +62,9 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "basename": "sim",
         "name": f"uart:{stem}",
         "doc": f"Icarus simulation of the {stem} board design, the vectors sent over the serial line",
-        "actions": [(call, [sim_uart, lay, stem])],
+        "actions": [
+            (call, [with_retry, lay, f"sim:uart:{stem}", lay.report("sim-uart", stem), p.retry, sim_uart, lay, stem])
+        ],
         "file_dep": [*design, lay.vectors(stem, "hex"), *code, *tb_files(lay)],
         "task_dep": [f"validate:{stem}"],
         "targets": [lay.report("sim-uart", stem)],
@@ -70,7 +76,7 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "basename": "synth",
         "name": stem,
         "doc": f"bitstream of {stem} for the {hw.board} ({hw.flow} flow) and its resource report",
-        "actions": [(call, [synthesize, lay, stem, hw])],
+        "actions": [(call, [synth_closing_timing, lay, stem, hw, p.config.feedback, p.retry])],
         "file_dep": [*design, *code],
         # `doit program:x` checks for the board before minutes of synthesis, also with -n 2 (where task_dep
         # order alone would start both at once)
@@ -80,6 +86,12 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "clean": [(remove_paths, [[*_check_outputs(p, "synth", f"synth:{stem}", stem), lay.synth_dir(stem)]])],
     }
     yield from board_tasks(p, stem)
+
+
+def synth_closing_timing(lay: Layout, stem: str, hw: Section, fb: Section, retry: bool) -> bool:
+    """synth:<schema> with the feedback loop's seed sweep, and one retry of a transient failure."""
+    task = f"synth:{stem}"
+    return with_retry(lay, task, lay.report("synth", stem), retry, synthesize, lay, stem, hw, policy(lay, stem, fb))
 
 
 def board_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:

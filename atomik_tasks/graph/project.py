@@ -20,6 +20,7 @@ class Project:
         self.config = config.load(layout)
         self._idents: dict[str, tuple[dict[str, Any] | None, int]] = {}
         # whether this `doit` call asked for program:<schema> (its pre-flight then gates synthesis too)
+        self.retry = bool(self.config.feedback.retry_transient)
         self.programming = any(arg.startswith("program") for arg in sys.argv[1:])
 
     def ident(self, stem: str) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from typing import Any
 from doit.reporter import ConsoleReporter
 
 from .. import config
+from ..feedback.review import review
 from ..languages.normalize import warning_lines
 from ..layout import Layout
 from ..reports.record import record_run
@@ -140,6 +141,13 @@ class AtomikReporter(ConsoleReporter):
             self.write(f"note: could not tell stale results apart ({exc})\n")
             return set()
 
+    def _feedback(self) -> list[dict[str, Any]]:
+        try:
+            return review(self.layout, self.records)
+        except Exception as exc:  # a report must never fail the build it reports on
+            self.write(f"note: the feedback review failed ({exc})\n")
+            return []
+
     def complete_run(self) -> None:
         seconds = time.monotonic() - self.clock
         critical = False
@@ -148,7 +156,9 @@ class AtomikReporter(ConsoleReporter):
         ran = [r for r in self.records if r["status"] != "up-to-date"]
         read_only = bool(ran) and all(r["name"] == "diff" for r in ran)  # `doit diff` changes nothing
         if Path(self.layout.build).is_dir() and not read_only:
-            run = record_run(self.layout, self.records, self.started_at, seconds, sys.argv[1:], self._stale)
+            run = record_run(
+                self.layout, self.records, self.started_at, seconds, sys.argv[1:], self._stale, self._feedback()
+            )
             for line in summary_lines(run):
                 self.write(line + "\n")
             critical = any(a["level"] == "critical" for a in run["alerts"])

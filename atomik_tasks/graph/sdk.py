@@ -12,6 +12,7 @@ from typing import Any
 
 from ..checks.interfaces import check_interfaces
 from ..checks.verify import report_path, run_verify
+from ..feedback.retry import with_retry
 from ..fsio import remove_paths
 from ..hardware.design import SHIPPED_CORES
 from ..languages import names
@@ -79,7 +80,22 @@ def _verify(p: Project, name: str, stem: str, doc: str, file_dep: list[str], tas
         "basename": "verify",
         "name": f"{name}:{stem}",
         "doc": doc,
-        "actions": [(call, [run_verify, p.layout, name, stem])],
+        "actions": [
+            (
+                call,
+                [
+                    with_retry,
+                    lay,
+                    f"verify:{name}:{stem}",
+                    report_path(lay, name, stem),
+                    p.retry,
+                    run_verify,
+                    lay,
+                    name,
+                    stem,
+                ],
+            )
+        ],
         "file_dep": file_dep,
         "task_dep": task_dep,
         "targets": [report_path(p.layout, name, stem)],

@@ -1,20 +1,78 @@
-"""synth:<schema>: the board design through its family's flow to a bitstream and a resource report."""
+"""synth:<schema>: the board design through its family's flow to a bitstream and a resource report.
+
+When timing is missed, a TimingPolicy (the feedback stage supplies one) may ask for more place-and-route runs
+with other settings; every attempt is in the report, and the best one's outputs are kept.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from ..checks.runner import Context, run_check
 from ..config import Section
+from ..errors import CheckFailed
 from ..fsio import read_json
 from ..languages.check import Counts
 from ..layout import Layout
 from ..tools import find
 from . import boards, families
-from .design import design
+from .boards import Board
+from .design import Design, design
 
 
-def synthesize(layout: Layout, stem: str, hw: Section) -> bool:
+@dataclass
+class Attempt:
+    """One place-and-route run: its extra options and what it reached."""
+
+    options: list[str]
+    fmax_mhz: float
+    met: bool
+    seconds: float
+    result: dict[str, Any] = field(default_factory=dict)  # utilisation and per-clock Fmax
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"options": self.options, "fmax_mhz": self.fmax_mhz, "met": self.met, "seconds": self.seconds}
+
+
+class TimingPolicy(Protocol):
+    def first(self, design_hash: str) -> list[str]:
+        """The options of the first run (a recorded winner's, or none)."""
+        ...
+
+    def next(self, design_hash: str, attempts: list[Attempt], target_mhz: float, board: Board) -> list[str] | str:
+        """The options of another run, or why there is none."""
+        ...
+
+    def done(self, design_hash: str, attempts: list[Attempt], best: Attempt, target_mhz: float) -> None: ...
+
+
+class OneRun:
+    """No timing closure: one run with the tool's defaults."""
+
+    def first(self, design_hash: str) -> list[str]:
+        return []
+
+    def next(self, design_hash: str, attempts: list[Attempt], target_mhz: float, board: Board) -> list[str] | str:
+        return "timing closure is off"
+
+    def done(self, design_hash: str, attempts: list[Attempt], best: Attempt, target_mhz: float) -> None:
+        pass
+
+
+def design_hash(d: Design, board: Board, target_mhz: float) -> str:
+    """What a place-and-route result depends on: the RTL, the constraints, the device and the target."""
+    h = hashlib.sha256(f"{board.device}\0{target_mhz:g}\0".encode())
+    for name in [*d.rtl, str(d.constraint_file(families.get(board.family).constraint_suffix))]:
+        h.update(hashlib.sha256(Path(name).read_bytes()).digest())
+    return h.hexdigest()[:32]
+
+
+def synthesize(layout: Layout, stem: str, hw: Section, policy: TimingPolicy | None = None) -> bool:
     board = boards.get(hw.board)
     family = families.get(board.family)
 
@@ -22,9 +80,60 @@ def synthesize(layout: Layout, stem: str, hw: Section) -> bool:
         view = read_json(Path(layout.view("verilog", stem)))
         target_mhz = float(view["target_frequency_mhz"])
         ctx.extra.update(board=board.name, device=board.device, flow=hw.flow, target_mhz=target_mhz)
-        return family.synthesize(ctx, design(layout, stem), board, hw.flow, hw.timing)
+        d = design(layout, stem)
+        if hw.flow != "apicula" or not family.supports_attempts:
+            return family.synthesize(ctx, d, board, hw.flow, hw.timing)
+        return _close_timing(ctx, family, d, board, hw, target_mhz, policy or OneRun())
 
     return run_check(layout, f"synth:{stem}", "verilog", stem, check, layout.report("synth", stem), "synth")
+
+
+def _close_timing(
+    ctx: Context, family: Any, d: Design, board: Board, hw: Section, target_mhz: float, policy: TimingPolicy
+) -> Counts:
+    work = Path(ctx.layout.synth_dir(ctx.stem))
+    key = design_hash(d, board, target_mhz) if d.constraint_file(family.constraint_suffix).exists() else ""
+    attempts: list[Attempt] = []
+    options = policy.first(key)
+    if options:
+        ctx.notes.append(f"timing: used the settings recorded for this design ({' '.join(options)})")
+    while True:
+        start = time.monotonic()
+        result = family.place_and_route(ctx, d, board, target_mhz, options, again=bool(attempts))
+        attempts.append(
+            Attempt(options, result["fmax_mhz"], result["timing_met"], round(time.monotonic() - start, 1), result)
+        )
+        _keep(work, family.pnr_outputs(work, d.top), work / "attempts" / str(len(attempts)))
+        if result["timing_met"]:
+            break
+        nxt = policy.next(key, attempts, target_mhz, board)
+        if isinstance(nxt, str):
+            ctx.notes.append(f"timing: {nxt}")
+            break
+        options = nxt
+    best = max(attempts, key=lambda a: (a.met, a.fmax_mhz))
+    if best is not attempts[-1]:
+        _keep(work / "attempts" / str(attempts.index(best) + 1), family.pnr_outputs(work, d.top), work)
+    policy.done(key, attempts, best, target_mhz)
+    ctx.extra.update(best.result, design_hash=key, attempts=[a.to_dict() for a in attempts], settings=best.options)
+    if not best.met:
+        message = f"timing not met: Fmax {best.fmax_mhz:.1f} MHz < target {target_mhz:g} MHz"
+        if len(attempts) > 1:
+            message += f" (best of {len(attempts)} place-and-route runs)"
+        if hw.timing == "fail":
+            raise CheckFailed(message + ' (timing = "fail")')
+        ctx.notes.append("warning: " + message)
+    elif len(attempts) > 1:
+        ctx.notes.append(f"timing met on run {attempts.index(best) + 1} of {len(attempts)} ({' '.join(best.options)})")
+    return Counts(1, 1, 0)
+
+
+def _keep(src: Path, names: list[Path], dst: Path) -> None:
+    """Copy one attempt's outputs (by name) from src to dst."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if (src / name.name).exists():
+            shutil.copy2(src / name.name, dst / name.name)
 
 
 def tools_present(hw: Section) -> bool:

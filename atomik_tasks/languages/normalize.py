@@ -20,7 +20,7 @@ from ..layout import VECTORS_VIEW, Layout
 from ..reference import vectors
 from ..schema.diagnostics import Diagnostic, errors
 from ..schema.model import ident, identity, identity_key, normalize
-from ..schema.source import SourceError, read_schema_file
+from ..schema.source import Located, SourceError, parse_text, read_schema_file
 from . import all_languages, names, reserved
 from .generate import read_ident
 
@@ -91,12 +91,26 @@ def check_schema(path: Path, display: str, clashes: list[str]) -> tuple[list[Dia
         src = read_schema_file(path, display)
     except SourceError as exc:
         return diags + exc.diagnostics, None
-    from ..schema.validate import validate  # jsonschema is slow to import; only validation needs it
-
-    diags += validate(src, clashes, reserved())
+    diags += check_located(src, clashes)
     if errors(diags):
         return diags, None
     return diags, normalize(src.doc, path.stem)
+
+
+def check_located(src: Located, clashes: list[str]) -> list[Diagnostic]:
+    """The spec's and the languages' diagnostics of a parsed document."""
+    from ..schema.validate import validate  # jsonschema is slow to import; only validation needs it
+
+    return validate(src, clashes, reserved())
+
+
+def check_text(text: str, display: str, clashes: list[str]) -> tuple[Located | None, list[Diagnostic]]:
+    """A schema's text (not yet a file: `doit fix` checks its repairs before writing them)."""
+    try:
+        src = parse_text(text, display)
+    except SourceError as exc:
+        return None, exc.diagnostics
+    return src, check_located(src, clashes)
 
 
 def views(model: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -39,6 +39,12 @@ def context(layout: Layout, run: dict[str, Any]) -> dict[str, Any]:
     for t in run["tasks"]:
         if t["status"] == "failure" and t["name"] not in run["results"]:
             failing.append({"task": t["name"], "cause": t.get("cause", "failed")[:160]})
+    verdicts = {f["task"]: f for f in run.get("feedback", []) if f["outcome"] in ("open", "escalated")}
+    for item in failing:  # the failure's class and the command that fixes it (or that it needs a person)
+        verdict = verdicts.get(item["task"])
+        if verdict:
+            item["class"] = verdict["class"]
+            item["fix"] = verdict.get("fix") or "needs a person: " + verdict.get("advice", "")[:120]
     state = {
         "schemas": schemas,
         "checks": {k: f"{v['passed'][0]} passed, {v['failed'][0]} failed" for k, v in by_kind.items()},

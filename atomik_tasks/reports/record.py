@@ -33,6 +33,7 @@ def record_run(
     seconds: float,
     argv: list[str],
     stale: Callable[[list[str]], set[str]] | None = None,
+    feedback: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Write run.json, its copy in runs/, junit.xml, metrics.jsonl and context.json; return the record.
 
@@ -68,6 +69,7 @@ def record_run(
         },
         "tasks": tasks,
         "results": results,
+        "feedback": feedback or [],
     }
     run["alerts"] = append_metrics(layout, run)
     reports = Path(layout.reports)

@@ -26,6 +26,25 @@ def summary_lines(run: dict[str, Any]) -> list[str]:
     if run["results"]:
         stale = f", {totals['stale']} stale (not up to date: `doit` runs them again)" if totals["stale"] else ""
         lines.append(f"results: {totals['passed']} passed, {totals['failed']} failed{stale}")
+    lines += feedback_lines(run.get("feedback", []))
     for alert in run.get("alerts", []):
         lines.append(f"{alert['level'].upper()}: {alert['message']}")
+    return lines
+
+
+def feedback_lines(feedback: list[dict[str, Any]]) -> list[str]:
+    """One line per failure the feedback loop fixed, left open (with the command that fixes it) or escalated."""
+    lines = []
+    for f in feedback:
+        what = f"{f['task']} [{f['class']}]"
+        if f["outcome"] == "fixed" and f.get("fix") == "retry":
+            lines.append(f"fixed: {what} passed when run again (transient, {f['entry']})")
+        elif f["outcome"] == "fixed" and f["task"].startswith("synth:"):
+            lines.append(f"fixed: {what} timing met with {f.get('fix')} (run {f['round']})")
+        elif f["outcome"] == "fixed":
+            lines.append(f"fixed: {what} {f.get('fix')} (round {f['round']})")
+        elif f["outcome"] == "open":
+            lines.append(f"fix: {what} {f.get('fix') or f.get('advice', '')}")
+        elif f["outcome"] == "escalated":
+            lines.append(f"needs a person: {what} {f.get('advice', '')}")
     return lines

@@ -34,6 +34,8 @@ class _Parser:
         self.text = text
         self.file = file
         self.lines: dict[tuple, int] = {}
+        self.spans: dict[tuple, tuple[int, int]] = {}  # path -> (start, end) of its value in the text
+        self.key_spans: dict[tuple, tuple[int, int]] = {}  # path -> (start, end) of its key, quotes included
         self.duplicates: list[Diagnostic] = []
 
     def line_of(self, pos: int) -> int:
@@ -60,6 +62,11 @@ class _Parser:
         self.lines[path] = self.line_of(pos)
         if pos >= len(self.text):
             raise self.fail(pos, "unexpected end of file", path)
+        val, end = self._value(pos, path)
+        self.spans[path] = (pos, end)
+        return val, end
+
+    def _value(self, pos: int, path: tuple) -> tuple[Any, int]:
         ch = self.text[pos]
         if ch == "{":
             return self.obj(pos + 1, path)
@@ -93,6 +100,7 @@ class _Parser:
                 raise self.fail(pos, "expected a property name in double quotes", path)
             key_pos = pos
             key, pos = self.string(pos, path)
+            key_end = pos
             pos = self.skip(pos)
             if not self.text.startswith(":", pos):
                 raise self.fail(pos, "expected ':'", path)
@@ -108,6 +116,7 @@ class _Parser:
                         f"duplicate key {key!r} (first at line {first})",
                     )
                 )
+            self.key_spans[child] = (key_pos, key_end)
             out[key], pos = self.value(pos + 1, child)
             pos = self.skip(pos)
             if self.text.startswith(",", pos):
@@ -135,12 +144,24 @@ class _Parser:
 
 
 class Located:
-    """A parsed document plus the line of each JSON path in it."""
+    """A parsed document plus the line of each JSON path in it, and where its values and keys sit in the text
+    (the feedback stage edits a schema there, so a repair changes only what it repairs)."""
 
-    def __init__(self, file: str, doc: Any, lines: dict[tuple, int]):
+    def __init__(
+        self,
+        file: str,
+        doc: Any,
+        lines: dict[tuple, int],
+        spans: dict[tuple, tuple[int, int]] | None = None,
+        key_spans: dict[tuple, tuple[int, int]] | None = None,
+        text: str = "",
+    ):
         self.file = file
         self.doc = doc
         self._lines = lines
+        self.spans = spans or {}
+        self.key_spans = key_spans or {}
+        self.text = text
 
     def line(self, path: tuple | list) -> int:
         """Line of the nearest existing ancestor of path (1 for the root)."""
@@ -166,7 +187,7 @@ def parse_text(text: str, file: str) -> Located:
         raise SourceError(
             Diagnostic(file, "(root)", 1, "json-not-object", f"top level must be a JSON object, not {kind}")
         )
-    return Located(file, doc, parser.lines)
+    return Located(file, doc, parser.lines, parser.spans, parser.key_spans, text)
 
 
 def read_schema_file(path: Path, display: str | None = None) -> Located:

@@ -21,6 +21,9 @@ class Board:
     edalize_board: str  # the Edalize flow's `board` option
     loader_board: str  # openFPGALoader -b
     usb_ids: tuple[tuple[int, int], ...] = field(default=())  # (vid, pid) of its USB serial bridge
+    # the fastest clock any design reaches on the device with its open flow: a target above it is out of
+    # reach whatever the seed (0: unknown)
+    fmax_ceiling_mhz: float = 0.0
 
 
 @functools.cache

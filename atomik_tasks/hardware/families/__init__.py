@@ -20,6 +20,8 @@ class Family:
     tools: tuple[Tool, ...] = ()
     #: Tools without which synthesis cannot run (synthesize = "auto" skips it when one is missing).
     synth_tools: tuple[Tool, ...] = ()
+    #: Whether its open flow can be run again with other place-and-route options (timing closure).
+    supports_attempts: bool = False
 
     def constraints(self, board: Board, top: str) -> str:
         """The constraint file of a board design: every top-level port on its pin."""
@@ -30,6 +32,17 @@ class Family:
         raise NotImplementedError
 
     def bitstream(self, work: Path, top: str) -> Path:
+        raise NotImplementedError
+
+    def place_and_route(
+        self, ctx: CheckContext, design: Any, board: Board, target_mhz: float, options: list[str], again: bool
+    ) -> dict[str, Any]:
+        """One place-and-route run with extra options (supports_attempts): fmax_mhz, timing_met and the
+        report keys; `again` re-runs place and route only."""
+        raise NotImplementedError
+
+    def pnr_outputs(self, work: Path, top: str) -> list[Path]:
+        """The files one place-and-route run writes (kept per attempt, the best one restored)."""
         raise NotImplementedError
 
 
