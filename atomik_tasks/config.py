@@ -23,14 +23,14 @@ from .layout import CONFIG_FILE, Layout
 class Option:
     section: str
     key: str
-    default: Any  # its type is the option's type (bool, int or str)
+    default: Any  # its type is the option's type (bool, int, float or str)
     description: str
     choices: tuple[str, ...] = ()
     env: str = ""  # an environment variable that overrides the file (for CI)
 
     @property
     def json_type(self) -> str:
-        return {bool: "boolean", int: "integer", str: "string"}[type(self.default)]
+        return {bool: "boolean", int: "integer", float: "number", str: "string"}[type(self.default)]
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -79,6 +79,25 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("feedback", "retry_transient", True, "run a check once more when it fails in a transient way"),
     Option(
+        "llm",
+        "auto",
+        False,
+        "diagnose an escalated failure with a model at the end of the run (needs a key)",
+        env="ATOMIK_LLM_AUTO",
+    ),
+    Option("llm", "run_budget_tokens", 60000, "tokens one `doit` run may spend on models", env="ATOMIK_LLM_BUDGET"),
+    Option("llm", "month_budget_tokens", 2000000, "tokens a calendar month may spend (summed from the ledger)"),
+    Option("llm", "prompt_cap_tokens", 6000, "the largest prompt sent; bigger ones are compressed, then cut"),
+    Option("llm", "max_output_tokens", 1500, "the longest answer asked for"),
+    Option("llm", "timeout_s", 60, "seconds one request may take"),
+    Option("llm", "max_retries", 2, "the SDK's retries on rate limits and overload (each counted in the budget)"),
+    Option("llm", "model_small", "claude-haiku-4-5", "model for a near miss of a known class, or a small schema"),
+    Option("llm", "model_mid", "claude-sonnet-4-5", "model for an unknown failure"),
+    Option("llm", "model_strong", "claude-opus-4-5", "model after a failed attempt, or for hardware and timing"),
+    Option("llm", "price_small", "1.0/5.0", "USD per million input/output tokens of model_small"),
+    Option("llm", "price_mid", "3.0/15.0", "USD per million input/output tokens of model_mid"),
+    Option("llm", "price_strong", "5.0/25.0", "USD per million input/output tokens of model_strong"),
+    Option(
         "reports", "fail_on_critical", False, "critical regression alerts fail the run", env="ATOMIK_FAIL_ON_CRITICAL"
     ),
 )
@@ -102,6 +121,7 @@ class Config:
 
     hardware: Section
     feedback: Section
+    llm: Section
     reports: Section
 
 

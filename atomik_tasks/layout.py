@@ -47,6 +47,11 @@ class Layout:
         """knowledge/learned.json: what the feedback loop learned (outside build/: `make clean` keeps it)."""
         return f"{self.root}/knowledge/learned.json"
 
+    @property
+    def ledger(self) -> str:
+        """knowledge/llm-ledger.jsonl: one line per model call (outside build/: budgets span runs and months)."""
+        return f"{self.root}/knowledge/llm-ledger.jsonl"
+
     def schema(self, stem: str) -> str:
         return f"{self.schemas}/{stem}.json"
 
@@ -157,6 +162,10 @@ class Layout:
     def escalation(self, task: str) -> str:
         """A failure handed to a person (or a model): its class, excerpt and the knowledge base's advice."""
         return f"{self.feedback}/escalations/{task.replace(':', '-')}.json"
+
+    def scratch(self, task: str) -> str:
+        """A copy of the project where a model's proposed fix is tried before anything real changes."""
+        return f"{self.feedback}/scratch/{task.replace(':', '-')}"
 
     def original(self, stem: str, stamp: str) -> str:
         """A schema as it was before `doit fix --apply` changed it."""

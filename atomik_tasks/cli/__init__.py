@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import config, languages, tools
 from ..checks.edaflows import MAKE
+from ..feedback.llm.trial import PATCH
 from ..fsio import write_if_changed
 from ..hardware import families
 from ..hardware.program import OPENFPGALOADER
@@ -27,7 +28,7 @@ from ..tools import Tool
 
 def declared_tools() -> list[Tool]:
     """Every tool any folder declares, once each."""
-    found = [MAKE, OPENFPGALOADER, DOT, CHROMIUM]
+    found = [MAKE, OPENFPGALOADER, DOT, CHROMIUM, PATCH]
     for lang in languages.all_languages().values():
         found += lang.tools
     for family in families.all_families().values():

@@ -9,13 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from ..layout import Layout
-from . import learned, record
-from .kb import KnowledgeError
-from .messages import report_failure
-from .record import Attempt
 
 
 def _failure_text(report: str) -> str:
+    from .messages import report_failure
+
     try:
         data = json.loads(Path(report).read_text("utf-8"))
     except (OSError, ValueError):
@@ -25,6 +23,11 @@ def _failure_text(report: str) -> str:
 
 def with_retry(layout: Layout, task: str, report: str, enabled: bool, action: Callable[..., bool], *args: Any) -> bool:
     """Run a check action (it writes `report`); run it once more when its failure is transient."""
+    # the knowledge base is loaded only after a failure: task creation imports this module on every `doit`
+    from . import learned, record
+    from .kb import KnowledgeError
+    from .record import Attempt
+
     record.clear(layout, task)
     if action(*args) is not False:
         return True

@@ -8,12 +8,16 @@ Fmax reached than seeds move it ([feedback] timing_reach_pct).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..config import Section
-from ..hardware.boards import Board
-from ..hardware.synth import Attempt
 from ..layout import Layout
 from . import learned, record
 from .record import Attempt as Tried
+
+if TYPE_CHECKING:
+    from ..hardware.boards import Board
+    from ..hardware.synth import Attempt
 
 ENTRY = "nextpnr.timing"  # the knowledge-base entry whose fix this is
 

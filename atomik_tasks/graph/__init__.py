@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import AtomikError
+from ..feedback.llm import ledger
 from ..layout import Layout
-from .feedback import fix_tasks
+from .feedback import diagnose_tasks, fix_tasks
 from .hardware import default_groups, hardware_tasks
 from .model import catalogue_task, fingerprint_tasks, model_tasks
 from .project import Project, group
@@ -46,6 +47,7 @@ def _or_exit(make: Any) -> Any:
 def doit_config(layout: Layout) -> dict[str, Any]:
     """DOIT_CONFIG: sqlite3 keeps every result when two runs overlap (dbm and json lose some)."""
     os.makedirs(layout.build, exist_ok=True)
+    ledger.run_id()  # one id per `doit` call, inherited by its worker processes: the per-run token budget
     return _or_exit(lambda: _config(layout))
 
 
@@ -98,4 +100,5 @@ def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
     yield from check_tasks(p)
     yield from hardware_tasks(p)
     yield from fix_tasks(p)
+    yield from diagnose_tasks(p)
     yield diff_task(p)

@@ -10,7 +10,6 @@ from doit.tools import config_changed
 
 from ..config import Section
 from ..feedback.retry import with_retry
-from ..feedback.timing import policy
 from ..fsio import remove_paths
 from ..hardware.design import remove_board, uart_files, write_board
 from ..hardware.hwtest import hwtest
@@ -90,6 +89,8 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
 
 def synth_closing_timing(lay: Layout, stem: str, hw: Section, fb: Section, retry: bool) -> bool:
     """synth:<schema> with the feedback loop's seed sweep, and one retry of a transient failure."""
+    from ..feedback.timing import policy  # the knowledge base only when synthesis runs
+
     task = f"synth:{stem}"
     return with_retry(lay, task, lay.report("synth", stem), retry, synthesize, lay, stem, hw, policy(lay, stem, fb))
 

@@ -15,7 +15,7 @@ from typing import Any
 from doit.reporter import ConsoleReporter
 
 from .. import config
-from ..feedback.review import review
+from ..feedback.llm import ledger
 from ..languages.normalize import warning_lines
 from ..layout import Layout
 from ..reports.record import record_run
@@ -142,11 +142,33 @@ class AtomikReporter(ConsoleReporter):
             return set()
 
     def _feedback(self) -> list[dict[str, Any]]:
+        if not any(r["start"] for r in self.records):
+            return []  # nothing ran: nothing was tried, nothing failed (a no-op imports none of it)
+        from ..feedback.review import review
+
         try:
             return review(self.layout, self.records)
         except Exception as exc:  # a report must never fail the build it reports on
             self.write(f"note: the feedback review failed ({exc})\n")
             return []
+
+    def _diagnose(self, feedback: list[dict[str, Any]]) -> None:
+        """[llm] auto: a model looks at this run's escalations (off without a key; never fails the run)."""
+        tasks = [f["task"] for f in feedback if f["outcome"] == "escalated"]
+        try:
+            settings = config.load(self.layout)
+            if tasks and settings.llm.auto:
+                from ..feedback.llm.diagnose import run_diagnoses
+
+                run_diagnoses(self.layout, tasks, settings)
+        except Exception as exc:  # a report must never fail the build it reports on
+            self.write(f"note: the diagnosis failed ({exc})\n")
+
+    def _llm(self) -> dict[str, Any]:
+        try:
+            return ledger.run_totals(self.layout, ledger.run_id())
+        except Exception:  # the ledger is a report, never a reason to fail
+            return {}
 
     def complete_run(self) -> None:
         seconds = time.monotonic() - self.clock
@@ -154,10 +176,12 @@ class AtomikReporter(ConsoleReporter):
         failed = [r for r in self.records if r["status"] == "failure"]
         executed = sum(1 for r in self.records if r["status"] in ("success", "failure"))
         ran = [r for r in self.records if r["status"] != "up-to-date"]
-        read_only = bool(ran) and all(r["name"] == "diff" for r in ran)  # `doit diff` changes nothing
+        read_only = bool(ran) and all(r["name"] in ("diff", "ledger") for r in ran)  # they change nothing
         if Path(self.layout.build).is_dir() and not read_only:
+            feedback = self._feedback()
+            self._diagnose(feedback)
             run = record_run(
-                self.layout, self.records, self.started_at, seconds, sys.argv[1:], self._stale, self._feedback()
+                self.layout, self.records, self.started_at, seconds, sys.argv[1:], self._stale, feedback, self._llm()
             )
             for line in summary_lines(run):
                 self.write(line + "\n")

@@ -173,7 +173,7 @@ def columns(results: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _state(run: dict[str, Any]) -> str:
     """What the page shows that a no-op run does not change: status, results (stale marks too), alerts."""
-    shown = {"status": run["status"], "results": run["results"], "alerts": run.get("alerts", [])}
+    shown = {"status": run["status"], "results": run["results"], "alerts": run.get("alerts", []), "llm": run.get("llm")}
     return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
 
 

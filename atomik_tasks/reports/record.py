@@ -34,6 +34,7 @@ def record_run(
     argv: list[str],
     stale: Callable[[list[str]], set[str]] | None = None,
     feedback: list[dict[str, Any]] | None = None,
+    llm: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write run.json, its copy in runs/, junit.xml, metrics.jsonl and context.json; return the record.
 
@@ -70,6 +71,7 @@ def record_run(
         "tasks": tasks,
         "results": results,
         "feedback": feedback or [],
+        "llm": llm or {"calls": 0, "tokens": 0},
     }
     run["alerts"] = append_metrics(layout, run)
     reports = Path(layout.reports)

@@ -27,6 +27,11 @@ def summary_lines(run: dict[str, Any]) -> list[str]:
         stale = f", {totals['stale']} stale (not up to date: `doit` runs them again)" if totals["stale"] else ""
         lines.append(f"results: {totals['passed']} passed, {totals['failed']} failed{stale}")
     lines += feedback_lines(run.get("feedback", []))
+    llm = run.get("llm") or {}
+    if llm.get("calls"):
+        lines.append(
+            f"model: {llm['calls']} call(s), {llm['tokens']} tokens, ${llm.get('cost_usd', 0):.4f} (doit ledger)"
+        )
     for alert in run.get("alerts", []):
         lines.append(f"{alert['level'].upper()}: {alert['message']}")
     return lines
