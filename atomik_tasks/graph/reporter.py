@@ -161,6 +161,11 @@ class AtomikReporter(ConsoleReporter):
                 from ..feedback.llm.diagnose import run_diagnoses
 
                 run_diagnoses(self.layout, tasks, settings)
+            elif tasks:
+                from ..feedback.llm.client import KEY_ENV, enabled
+
+                state = "" if enabled() else f" (off: {KEY_ENV} is not set)"
+                self.write(f"a model can look at it: doit diagnose:{tasks[0]}{state}\n")
         except Exception as exc:  # a report must never fail the build it reports on
             self.write(f"note: the diagnosis failed ({exc})\n")
 

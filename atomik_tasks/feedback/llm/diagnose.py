@@ -25,6 +25,7 @@ from . import client, ledger, prompt, router, trial
 from .budget import Budget, BudgetRefused
 
 HISTORY = 10  # calls of a kind that predict the next one
+MIN_PROMPT = 1500  # below this a prompt says too little to be worth a call
 
 
 def read_escalation(layout: Layout, task: str) -> dict[str, Any] | None:
@@ -144,7 +145,10 @@ def _with_model(layout: Layout, task: str, escalation: dict[str, Any], config: C
     )
     route = router.choose(signals, llm)
     shipped = lang.folder / "templates" if lang else None
-    built = prompt.build(layout, escalation, stem, language, shipped, int(llm.prompt_cap_tokens))
+    # under budget pressure the prompt shrinks to what the budget still allows, rather than being refused
+    room = budget.left // (1 + int(llm.max_retries)) - int(llm.max_output_tokens)
+    cap = max(MIN_PROMPT, min(int(llm.prompt_cap_tokens), room))
+    built = prompt.build(layout, escalation, stem, language, shipped, cap)
     sdk = client.make(llm)
     counted = client.count(sdk, route.model, built)
     guess = predict(entries, kind, counted, len(built.system) + len(built.user), int(llm.max_output_tokens))
