@@ -15,7 +15,7 @@ setup: $(STAMP) tools bytecode
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,llm]'
+	$(BIN)/pip install -q -e '.[dev,llm,cluster,s3]'
 	touch $@
 
 tools: $(STAMP)

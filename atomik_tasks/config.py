@@ -98,6 +98,22 @@ OPTIONS: tuple[Option, ...] = (
     Option("llm", "price_mid", "3.0/15.0", "USD per million input/output tokens of model_mid"),
     Option("llm", "price_strong", "5.0/25.0", "USD per million input/output tokens of model_strong"),
     Option(
+        "cache",
+        "url",
+        "",
+        'the result cache: "" for ~/.cache/atomik-tasks, a folder, file://, s3://bucket/prefix (s3fs), or "off"',
+        env="ATOMIK_CACHE",
+    ),
+    Option("cache", "read_only", False, "use hits, store nothing (for untrusted jobs)", env="ATOMIK_CACHE_READONLY"),
+    Option("cache", "max_mb", 2048.0, "a local cache is trimmed to this size, least recently used first; 0: no cap"),
+    Option(
+        "cluster",
+        "scheduler",
+        "",
+        'synthesis and UART simulation on Dask: "tcp://host:8786", or "local:N" for N worker processes',
+        env="ATOMIK_CLUSTER",
+    ),
+    Option(
         "reports", "fail_on_critical", False, "critical regression alerts fail the run", env="ATOMIK_FAIL_ON_CRITICAL"
     ),
 )
@@ -122,6 +138,8 @@ class Config:
     hardware: Section
     feedback: Section
     llm: Section
+    cache: Section
+    cluster: Section
     reports: Section
 
 

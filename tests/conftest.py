@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper modules beside this file
+
+# The result cache is on by default; a test's build must run what it tests (not restore it from an earlier
+# test's entry), and the suite must not fill the user's ~/.cache. tests/e2e/test_cache.py turns it on itself.
+os.environ["ATOMIK_CACHE"] = "off"
 
 from projects import Project, make_project
 

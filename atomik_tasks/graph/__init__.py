@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import AtomikError
 from ..feedback.llm import ledger
 from ..layout import Layout
+from .caching import cache_task
 from .feedback import diagnose_tasks, fix_tasks
 from .hardware import default_groups, hardware_tasks
 from .model import catalogue_task, fingerprint_tasks, model_tasks
@@ -101,4 +102,5 @@ def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
     yield from hardware_tasks(p)
     yield from fix_tasks(p)
     yield from diagnose_tasks(p)
+    yield cache_task(p)
     yield diff_task(p)

@@ -15,9 +15,11 @@ from ..hardware.design import remove_board, uart_files, write_board
 from ..hardware.hwtest import hwtest
 from ..hardware.program import preflight, program
 from ..hardware.sim import sim_uart
-from ..hardware.synth import synthesize, tools_present
+from ..hardware.synth import synth_tools, synthesize, tools_present
+from ..languages.verilog import IVERILOG, VERILATOR, VVP
 from ..languages.verilog.cores import tb_files
 from ..layout import Layout
+from .caching import cached_action
 from .doitapi import call
 from .project import Project, group
 
@@ -46,6 +48,7 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
     board_manifest = lay.manifest("board", stem)
     design = [board_manifest, lay.manifest("verilog", stem), *uart_files(lay)]
     code = [lay.fingerprint("hardware"), lay.fingerprint("checks")]
+    sim_deps = [*design, lay.vectors(stem, "hex"), *code, *tb_files(lay)]
     yield {
         "basename": "board",
         "name": stem,
@@ -62,9 +65,25 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "name": f"uart:{stem}",
         "doc": f"Icarus simulation of the {stem} board design, the vectors sent over the serial line",
         "actions": [
-            (call, [with_retry, lay, f"sim:uart:{stem}", lay.report("sim-uart", stem), p.retry, sim_uart, lay, stem])
+            cached_action(
+                p,
+                f"sim:uart:{stem}",
+                sim_deps,
+                [lay.report("sim-uart", stem), lay.log(f"sim:uart:{stem}")],
+                with_retry,
+                lay,
+                f"sim:uart:{stem}",
+                lay.report("sim-uart", stem),
+                p.retry,
+                sim_uart,
+                lay,
+                stem,
+                tools=(IVERILOG, VVP, VERILATOR),
+                settings={"board": hw.board, "baud": hw.baud},
+                report=lay.report("sim-uart", stem),
+            )
         ],
-        "file_dep": [*design, lay.vectors(stem, "hex"), *code, *tb_files(lay)],
+        "file_dep": sim_deps,
         "task_dep": [f"validate:{stem}"],
         "targets": [lay.report("sim-uart", stem)],
         "clean": [
@@ -75,7 +94,30 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "basename": "synth",
         "name": stem,
         "doc": f"bitstream of {stem} for the {hw.board} ({hw.flow} flow) and its resource report",
-        "actions": [(call, [synth_closing_timing, lay, stem, hw, p.config.feedback, p.retry])],
+        "actions": [
+            cached_action(
+                p,
+                f"synth:{stem}",
+                [*design, *code],
+                [lay.report("synth", stem), lay.log(f"synth:{stem}")],
+                synth_closing_timing,
+                lay,
+                stem,
+                hw,
+                p.config.feedback,
+                p.retry,
+                tools=synth_tools(hw),
+                settings={
+                    "board": hw.board,
+                    "flow": hw.flow,
+                    "timing": hw.timing,
+                    "timing_attempts": p.config.feedback.timing_attempts,
+                    "timing_reach_pct": p.config.feedback.timing_reach_pct,
+                },
+                report=lay.report("synth", stem),
+                globs=[f"{lay.display(lay.synth_dir(stem))}/*.fs"],
+            )
+        ],
         "file_dep": [*design, *code],
         # `doit program:x` checks for the board before minutes of synthesis, also with -n 2 (where task_dep
         # order alone would start both at once)

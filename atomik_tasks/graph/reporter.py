@@ -181,7 +181,7 @@ class AtomikReporter(ConsoleReporter):
         failed = [r for r in self.records if r["status"] == "failure"]
         executed = sum(1 for r in self.records if r["status"] in ("success", "failure"))
         ran = [r for r in self.records if r["status"] != "up-to-date"]
-        read_only = bool(ran) and all(r["name"] in ("diff", "ledger") for r in ran)  # they change nothing
+        read_only = bool(ran) and all(r["name"] in ("diff", "ledger", "cache") for r in ran)  # they change nothing
         if Path(self.layout.build).is_dir() and not read_only:
             feedback = self._feedback()
             self._diagnose(feedback)

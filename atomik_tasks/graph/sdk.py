@@ -20,6 +20,7 @@ from ..languages.generate import generate, generate_package, remove_listed
 from ..languages.verilog.cores import SHIPPED, core_files, shared_core_files, write_core, write_shared_cores
 from ..layout import PACKAGE_CHECK, VECTORS_VIEW
 from ..reference.vectors import write_vectors
+from .caching import cached_action
 from .doitapi import call
 from .project import Project, group
 
@@ -59,12 +60,23 @@ def generate_tasks(p: Project) -> Iterator[dict[str, Any]]:
 def vectors_tasks(p: Project) -> Iterator[dict[str, Any]]:
     lay = p.layout
     for stem in p.stems:
+        deps = [lay.view(VECTORS_VIEW, stem), lay.fingerprint("vectors")]
         yield {
             "basename": "vectors",
             "name": stem,
             "doc": f"shared test vectors of {stem} from the reference model",
-            "actions": [(call, [write_vectors, lay, stem])],
-            "file_dep": [lay.view(VECTORS_VIEW, stem), lay.fingerprint("vectors")],
+            "actions": [
+                cached_action(
+                    p,
+                    f"vectors:{stem}",
+                    deps,
+                    [lay.vectors(stem, "txt"), lay.vectors(stem, "hex")],
+                    write_vectors,
+                    lay,
+                    stem,
+                )
+            ],
+            "file_dep": deps,
             "task_dep": [f"validate:{stem}"],
             "targets": [lay.vectors(stem, "txt"), lay.vectors(stem, "hex")],
             "clean": True,
@@ -73,7 +85,8 @@ def vectors_tasks(p: Project) -> Iterator[dict[str, Any]]:
 
 def _verify(p: Project, name: str, stem: str, doc: str, file_dep: list[str], task_dep: list[str]) -> dict[str, Any]:
     lay = p.layout
-    scratch = [report_path(lay, name, stem), lay.log(f"verify:{name}:{stem}"), lay.work(name, stem)]
+    task, report = f"verify:{name}:{stem}", report_path(lay, name, stem)
+    scratch = [report, lay.log(task), lay.work(name, stem)]
     if stem == PACKAGE_CHECK:
         scratch += p.languages[name].scratch(lay)
     return {
@@ -81,19 +94,22 @@ def _verify(p: Project, name: str, stem: str, doc: str, file_dep: list[str], tas
         "name": f"{name}:{stem}",
         "doc": doc,
         "actions": [
-            (
-                call,
-                [
-                    with_retry,
-                    lay,
-                    f"verify:{name}:{stem}",
-                    report_path(lay, name, stem),
-                    p.retry,
-                    run_verify,
-                    lay,
-                    name,
-                    stem,
-                ],
+            cached_action(
+                p,
+                task,
+                file_dep,
+                [report, lay.log(task)],
+                with_retry,
+                lay,
+                task,
+                report,
+                p.retry,
+                run_verify,
+                lay,
+                name,
+                stem,
+                tools=tuple(p.languages[name].tools),
+                report=report,
             )
         ],
         "file_dep": file_dep,

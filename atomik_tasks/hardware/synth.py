@@ -136,6 +136,11 @@ def _keep(src: Path, names: list[Path], dst: Path) -> None:
             shutil.copy2(src / name.name, dst / name.name)
 
 
+def synth_tools(hw: Section) -> tuple:
+    """The tools whose versions a synthesis result depends on."""
+    return tuple(families.get(boards.get(hw.board).family).synth_tools)
+
+
 def tools_present(hw: Section) -> bool:
     """Whether the board's synthesis tools are installed (synthesize = "auto" builds only then)."""
     family = families.get(boards.get(hw.board).family)

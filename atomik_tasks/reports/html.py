@@ -171,6 +171,12 @@ def columns(results: dict[str, Any]) -> list[tuple[str, str]]:
     return [(f"verify:{lang}", lang) for lang in langs] + [("sim:uart", "UART sim"), ("synth", "synthesis")]
 
 
+def _cell(result: dict[str, Any]) -> tuple[str, str]:
+    """(CSS class, text) of one result: its status, and whether the cache gave it."""
+    status = result.get("status", "-")
+    return status, f"{status} (cached)" if result.get("cached") else status
+
+
 def _state(run: dict[str, Any]) -> str:
     """What the page shows that a no-op run does not change: status, results (stale marks too), alerts."""
     shown = {"status": run["status"], "results": run["results"], "alerts": run.get("alerts", []), "llm": run.get("llm")}
@@ -210,7 +216,7 @@ def write(layout: Layout, run: dict[str, Any]) -> Path:
     synth = [r for r in results.values() if r["task"].startswith("synth:") and isinstance(r.get("lut"), dict)]
     stems = sorted({r.get("schema", "") for r in results.values()} - {"", PACKAGE_CHECK})
     cols = columns(results)
-    rows = [(stem, [results.get(f"{kind}:{stem}", {}).get("status", "-") for kind, _ in cols]) for stem in stems]
+    rows = [(stem, [_cell(results.get(f"{kind}:{stem}", {})) for kind, _ in cols]) for stem in stems]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
     page = env.get_template("index.html.j2").render(
         run=run,

@@ -15,8 +15,9 @@ def summary_lines(run: dict[str, Any]) -> list[str]:
             continue
         kind = task.split(":")[0]
         what = r.get("language", "") if kind == "verify" else kind
+        this_run = "cached" if r.get("cached") and state[task] == "success" else shown[state[task]]
         rows.append(
-            f"{what:<12} {r.get('schema', ''):<26} {shown[state[task]]:<11} "
+            f"{what:<12} {r.get('schema', ''):<26} {this_run:<11} "
             f"{r['status']:<7} {r.get('tests', 0):>6} {r.get('seconds', 0.0):>8.1f}"
         )
     lines = []

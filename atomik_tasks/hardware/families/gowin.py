@@ -106,7 +106,8 @@ class Gowin(Family):
         verdicts = parse_nextpnr_log((work / "next.log").read_text(encoding="utf-8", errors="replace"))
         achieved = min((v["achieved"] for v in result["fmax"].values()), default=0.0)
         met = bool(verdicts) and all(v["passed"] for v in verdicts.values())
-        return {**result, "fmax_mhz": achieved, "timing_met": met, "bitstream": str(self.bitstream(work, design.top))}
+        bitstream = ctx.layout.display(self.bitstream(work, design.top))  # relative: a cached report moves
+        return {**result, "fmax_mhz": achieved, "timing_met": met, "bitstream": bitstream}
 
     def _vendor(self, ctx: CheckContext, edam: dict[str, Any], work: Path, top: str, board: Board) -> Counts:
         """The vendor Gowin flow through Edalize, when gw_sh is installed (it is not on this project's machines,
@@ -119,7 +120,7 @@ class Gowin(Family):
             raise CheckFailed(f"the Gowin flow wrote no .fs under {work}")
         write_if_changed(ours, found[0].read_bytes())
         ctx.notes.append("vendor flow: utilisation and Fmax are parsed for the apicula flow only")
-        ctx.extra.update(bitstream=str(ours), timing_met=None)
+        ctx.extra.update(bitstream=ctx.layout.display(ours), timing_met=None)
         return Counts(1, 1, 0)
 
 
