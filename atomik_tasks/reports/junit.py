@@ -38,7 +38,7 @@ def junit(run: dict[str, Any]) -> str:
             out.append(f"{head}><failure message={_attr(task.get('cause', 'failed'))} /></testcase>")
         elif task["status"] == "up-to-date":
             out.append(f"{head}><system-out>up to date</system-out></testcase>")
-        elif run["results"].get(task["name"], {}).get("cached"):
+        elif run.get("results", {}).get(task["name"], {}).get("cached"):
             out.append(f"{head}><system-out>cached</system-out></testcase>")
         else:
             out.append(f"{head} />")
