@@ -89,8 +89,9 @@ def _passed(spec: Spec) -> bool:
         return False
 
 
-def restore(store: Store, layout: Layout, spec: Spec, key: str) -> bool:
-    """Every output from the store, or none of them (what was restored before a failure is removed)."""
+def restore(store: Store, layout: Layout, spec: Spec, key: str, mark: bool = True) -> bool:
+    """Every output from the store, or none of them (what was restored before a failure is removed). mark: say
+    "cached" in the report (not for a result a cluster worker just made for this run)."""
     entry = store.get_action(key)
     if entry is None:
         return False
@@ -107,7 +108,7 @@ def restore(store: Store, layout: Layout, spec: Spec, key: str) -> bool:
             path.unlink(missing_ok=True)
         bad = not isinstance(exc, StoreError) or exc.bad_entry
         raise StoreError(str(exc), bad_entry=bad) from None
-    if spec.report:
+    if spec.report and mark:
         report = json.loads(Path(spec.report).read_text("utf-8"))
         write_json(Path(spec.report), {**report, "cached": True, "cache_key": key[:16]})
     return True

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 from ..config import Section
 from ..layout import Layout
-from . import learned, record
-from .record import Attempt as Tried
 
 if TYPE_CHECKING:
     from ..hardware.boards import Board
@@ -34,9 +32,13 @@ class SeedSweep:
         self.max_runs = max(1, int(fb.timing_attempts))
         self.reach = float(fb.timing_reach_pct) / 100.0
         self.known: dict | None = None
+        from . import record  # here, not at the top: task creation imports this module on every `doit`
+
         record.clear(layout, task)
 
     def first(self, design_hash: str) -> list[str]:
+        from . import learned
+
         self.known = learned.timing(self.layout, design_hash) if design_hash else None
         return list(self.known["options"]) if self.known else []
 
@@ -62,6 +64,9 @@ class SeedSweep:
         return seed_options(len(attempts) + 1)
 
     def done(self, design_hash: str, attempts: list[Attempt], best: Attempt, target_mhz: float) -> None:
+        from . import learned, record
+        from .record import Attempt as Tried
+
         tried = [
             Tried(self.task, "timing-not-met", ENTRY, " ".join(a.options) or "nextpnr defaults", i, _outcome(a, best))
             for i, a in enumerate(attempts, 1)
@@ -92,3 +97,14 @@ def _outcome(a: Attempt, best: Attempt) -> str:
 
 def policy(layout: Layout, stem: str, fb: Section) -> SeedSweep:
     return SeedSweep(layout, f"synth:{stem}", fb)
+
+
+def synthesize_closing_timing(layout: Layout, stem: str, hw: Section, fb: Section, retry: bool) -> bool:
+    """synth:<schema> with the seed sweep, and one retry of a transient failure."""
+    from ..hardware.synth import synthesize
+    from .retry import with_retry
+
+    task = f"synth:{stem}"
+    return with_retry(
+        layout, task, layout.report("synth", stem), retry, synthesize, layout, stem, hw, policy(layout, stem, fb)
+    )

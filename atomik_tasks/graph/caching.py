@@ -26,7 +26,15 @@ def cached_action(
     """The doit action of a cacheable task: fn(*args) unless the cache holds its result."""
     kind = ":".join(task.split(":")[:-1]) or task
     spec = Spec(task, kind, list(inputs), outputs, tools, settings or {}, report, globs or [])
+    if p.config.cluster.scheduler and kind in ("synth", "sim:uart"):
+        return (call, [on_cluster, p.layout, spec, p.config, fn, *args])
     return (call, [run_cached, p.layout, spec, p.config.cache, fn, *args])
+
+
+def on_cluster(layout: Any, spec: Spec, config: Any, fn: Any, *args: Any) -> Any:
+    from ..cluster.remote import run_on_cluster  # dask only when a cluster task runs
+
+    return run_on_cluster(layout, spec, config, fn, *args)
 
 
 def show_cache(p: Project, clear: bool = False) -> Any:

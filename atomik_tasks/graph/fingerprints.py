@@ -9,9 +9,10 @@ Which files each stage depends on is derived from the package tree, by folder, n
 - <language>: the languages' shared modules and everything in languages/<language>/ (code and templates);
 - checks: checks/ (the runner every verify, simulation and synthesis goes through);
 - hardware: hardware/ (boards, families, the board design and its templates);
-- reports: reports/, feedback/, cache/, graph/, cli/ and __main__.py (they change no build output: the feedback
-  loop retries, picks seeds and classifies, the cache restores byte-identical outputs, but what passes is judged
-  by the checks; when this one changes the reporter writes the HTML page again).
+- reports: reports/, feedback/, cache/, cluster/, graph/, cli/ and __main__.py (they change no build output:
+  the feedback loop retries, picks seeds and classifies, the cache restores byte-identical outputs, a cluster
+  runs the same stage functions elsewhere, but what passes is judged by the checks; when this one changes the
+  reporter writes the HTML page again).
 
 tests/e2e/test_fingerprints.py touches every file of the package and checks that a fingerprint task re-runs.
 """
@@ -72,6 +73,7 @@ def stage_files(package: str = PACKAGE) -> dict[str, list[str]]:
             *_walk(os.path.join(pkg, "reports")),
             *_walk(os.path.join(pkg, "feedback")),
             *_walk(os.path.join(pkg, "cache")),
+            *_walk(os.path.join(pkg, "cluster")),
             *_walk(os.path.join(pkg, "graph")),
             *_walk(os.path.join(pkg, "cli")),
             *(os.path.join(pkg, n) for n in _BASE_SKIP if os.path.exists(os.path.join(pkg, n))),

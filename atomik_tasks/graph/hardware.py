@@ -8,17 +8,16 @@ from typing import Any
 
 from doit.tools import config_changed
 
-from ..config import Section
 from ..feedback.retry import with_retry
+from ..feedback.timing import synthesize_closing_timing
 from ..fsio import remove_paths
 from ..hardware.design import remove_board, uart_files, write_board
 from ..hardware.hwtest import hwtest
 from ..hardware.program import preflight, program
 from ..hardware.sim import sim_uart
-from ..hardware.synth import synth_tools, synthesize, tools_present
+from ..hardware.synth import synth_tools, tools_present
 from ..languages.verilog import IVERILOG, VERILATOR, VVP
 from ..languages.verilog.cores import tb_files
-from ..layout import Layout
 from .caching import cached_action
 from .doitapi import call
 from .project import Project, group
@@ -100,7 +99,7 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
                 f"synth:{stem}",
                 [*design, *code],
                 [lay.report("synth", stem), lay.log(f"synth:{stem}")],
-                synth_closing_timing,
+                synthesize_closing_timing,
                 lay,
                 stem,
                 hw,
@@ -127,14 +126,6 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "clean": [(remove_paths, [[*_check_outputs(p, "synth", f"synth:{stem}", stem), lay.synth_dir(stem)]])],
     }
     yield from board_tasks(p, stem)
-
-
-def synth_closing_timing(lay: Layout, stem: str, hw: Section, fb: Section, retry: bool) -> bool:
-    """synth:<schema> with the feedback loop's seed sweep, and one retry of a transient failure."""
-    from ..feedback.timing import policy  # the knowledge base only when synthesis runs
-
-    task = f"synth:{stem}"
-    return with_retry(lay, task, lay.report("synth", stem), retry, synthesize, lay, stem, hw, policy(lay, stem, fb))
 
 
 def board_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:

@@ -176,6 +176,10 @@ class AtomikReporter(ConsoleReporter):
             return {}
 
     def complete_run(self) -> None:
+        if Path(self.layout.build, "cluster", "scheduler.json").exists():  # this run started a LocalCluster
+            from ..cluster.connect import stop_local
+
+            stop_local(self.layout)
         seconds = time.monotonic() - self.clock
         critical = False
         failed = [r for r in self.records if r["status"] == "failure"]

@@ -112,3 +112,15 @@ def design(layout: Layout, stem: str) -> Design:
     folder = Path(layout.board_dir(key))
     top = f"atomik_board_{key}"
     return Design(key, top, folder, [*uart, module, str(folder / f"{top}.v")])
+
+
+def files_read(layout: Layout, stem: str, simulation: bool) -> list[str]:
+    """Every file of the project a synthesis (or, with simulation, a UART simulation) of one schema reads:
+    what a worker with no shared checkout needs (the package's own files it has)."""
+    from ..languages.verilog.cores import tb_files
+
+    d = design(layout, stem)
+    files = [layout.model(stem, "ident"), layout.view("verilog", stem), *d.rtl, *(str(p) for p in d.folder.iterdir())]
+    if simulation:
+        files += [layout.vectors(stem, "hex"), *tb_files(layout)]
+    return sorted({f for f in files if f.startswith(layout.root + "/") and Path(f).is_file()})
