@@ -75,7 +75,7 @@ class Store:
             raise StoreError(f"cache {self.url}: ac/{key[:12]} is not JSON (corrupt entry, ignored)", True) from None
         if not isinstance(data, dict) or not isinstance(data.get("outputs"), list):
             raise StoreError(f"cache {self.url}: ac/{key[:12]} has no outputs (corrupt entry, ignored)", True)
-        if self.local:
+        if self.local and not self.read_only:
             self._guard("touching an action", self.fs.touch, self._path("ac", key), False)
         return data
 
@@ -107,6 +107,8 @@ class Store:
             raise StoreError(
                 f"cache {self.url}: cas/{digest[:12]} does not match its digest (corrupt entry, ignored)", True
             )
+        if self.local and not self.read_only:  # its last use, for the least-recently-used eviction
+            self._guard("touching a blob", self.fs.touch, self._path("cas", digest), False)
         dest.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
         with os.fdopen(fd, "wb") as fh:

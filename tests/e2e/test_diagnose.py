@@ -52,7 +52,7 @@ def project(tmp_path: Path, config: str = SOFTWARE_ONLY):
 
 
 def doit(p, *args: str, key: bool, url: str, extra: dict | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "ATOMIK_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "ATOMIK_LLM", "ATOMIK_RUN"))}
     env["ANTHROPIC_BASE_URL"] = url
     if key:
         env["ANTHROPIC_API_KEY"] = KEY
