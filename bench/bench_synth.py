@@ -86,6 +86,12 @@ def main() -> int:
                 f"{d['seconds']:>8.1f}"
             )
             notes += [f"  {d['schema']}: {n}" for n in d.get("notes", []) if n.startswith("timing")]
+            path = d.get("critical_path") or {}
+            if path:
+                notes.append(
+                    f"  {d['schema']}: limiting path {path['start']} -> {path['end']}, {path['logic_levels']} logic "
+                    f"levels, {path['delay_ns']} ns ({path['logic_ns']} logic, {path['routing_ns']} routing)"
+                )
         print("\n".join(notes))
         print(f"all synthesis with -n {args.n}: {total:.0f} s")
         startup = min(timed([sys.executable, "-m", "doit", "--version"], proj) for _ in range(3))

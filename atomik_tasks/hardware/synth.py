@@ -120,6 +120,9 @@ def _close_timing(
         message = f"timing not met: Fmax {best.fmax_mhz:.1f} MHz < target {target_mhz:g} MHz"
         if len(attempts) > 1:
             message += f" (best of {len(attempts)} place-and-route runs)"
+        limit = family.describe_path(best.result.get("critical_path") or {})
+        if limit:
+            message += f"; limiting path: {limit}"
         if hw.timing == "fail":
             raise CheckFailed(message + ' (timing = "fail")')
         ctx.notes.append("warning: " + message)

@@ -158,3 +158,21 @@ def test_hwtest_names_the_design_a_board_runs_and_replays_on_the_right_one(vecto
         run = _hwtest(root, model.path)
     assert run.returncode == 0, run.stdout + run.stderr
     assert re.search(r"hwtest:edge-sensor-imu: \d+ passed, 0 failed", run.stdout), run.stdout
+
+
+def test_the_limiting_path_is_read_from_nextpnrs_critical_path_report():
+    """Values read off the log by hand: the first Source, the last Sink, the `logic` rows (9), the last total
+    and nextpnr's own logic/routing line."""
+    path = gowin.parse_critical_path((DATA / "nextpnr-edge-sensor-imu.log").read_text())
+    assert path == {
+        "clock": "core.clk",
+        "start": "rollback_n_DFFRE_Q_5",
+        "end": "core.rollback_undone_DFFRE_Q_8",
+        "logic_levels": 9,
+        "delay_ns": 11.66,
+        "logic_ns": 6.17,
+        "routing_ns": 5.49,
+    }
+    text = gowin.describe_path(path)
+    assert text.startswith("rollback_n_DFFRE_Q_5 -> core.rollback_undone_DFFRE_Q_8, 9 logic levels, 11.66 ns")
+    assert gowin.parse_critical_path("no report here") == {}

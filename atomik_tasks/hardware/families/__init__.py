@@ -41,6 +41,10 @@ class Family:
         report keys; `again` re-runs place and route only."""
         raise NotImplementedError
 
+    def describe_path(self, path: dict[str, Any]) -> str:
+        """The limiting path of a place-and-route report (its critical_path key) in words; "" when unknown."""
+        return ""
+
     def pnr_outputs(self, work: Path, top: str) -> list[Path]:
         """The files one place-and-route run writes (kept per attempt, the best one restored)."""
         raise NotImplementedError

@@ -49,12 +49,56 @@ def parse_nextpnr_log(text: str) -> dict[str, Any]:
     }
 
 
+_PATH_HEAD = re.compile(r"Critical path report for clock '([^']+)'")
+_PATH_STEP = re.compile(r"Info:\s+(clk-to-q|routing|logic|setup)\s+([\d.]+)\s+([\d.]+)\s+(Source|Net)\s+(\S+)")
+_PATH_SINK = re.compile(r"Info:\s+Sink\s+(\S+)")
+_PATH_SPLIT = re.compile(r"Info: ([\d.]+) ns logic, ([\d.]+) ns routing")
+
+
+def parse_critical_path(text: str) -> dict[str, Any]:
+    """The path that limits Fmax, from nextpnr's last critical path report: where it starts and ends (cells),
+    its logic levels and how its delay splits between logic and routing."""
+    heads = list(_PATH_HEAD.finditer(text))
+    if not heads:
+        return {}
+    head = heads[-1]
+    body = text[head.end() : text.find("\n\n", head.end()) if "\n\n" in text[head.end() :] else len(text)]
+    steps = _PATH_STEP.findall(body)
+    if not steps:
+        return {}
+    sinks = _PATH_SINK.findall(body)
+    split = _PATH_SPLIT.search(body)
+    start = steps[0][4].rsplit(".", 1)[0]
+    end = (sinks[-1] if sinks else steps[-1][4]).rsplit(".", 1)[0]
+    return {
+        "clock": head.group(1),
+        "start": start,
+        "end": end,
+        "logic_levels": sum(1 for s in steps if s[0] == "logic"),
+        "delay_ns": float(steps[-1][2]),
+        "logic_ns": float(split.group(1)) if split else None,
+        "routing_ns": float(split.group(2)) if split else None,
+    }
+
+
+def describe_path(path: dict[str, Any]) -> str:
+    if not path:
+        return ""
+    split = (
+        f": {path['logic_ns']} ns logic, {path['routing_ns']} ns routing" if path.get("logic_ns") is not None else ""
+    )
+    return f"{path['start']} -> {path['end']}, {path['logic_levels']} logic levels, {path['delay_ns']} ns{split}"
+
+
 class Gowin(Family):
     name = "gowin"
     constraint_suffix = ".cst"
     tools = (YOSYS, NEXTPNR, GOWIN_PACK)
     synth_tools = (YOSYS, NEXTPNR, GOWIN_PACK)
     supports_attempts = True
+
+    def describe_path(self, path: dict[str, Any]) -> str:
+        return describe_path(path)
 
     def constraints(self, board: Board, top: str) -> str:
         lines = [
@@ -103,11 +147,13 @@ class Gowin(Family):
         )
         # nextpnr's own log and report: make skips nextpnr when its inputs did not change.
         result = parse_nextpnr_report(json.loads((work / "nextpnr-report.json").read_text()))
-        verdicts = parse_nextpnr_log((work / "next.log").read_text(encoding="utf-8", errors="replace"))
+        log = (work / "next.log").read_text(encoding="utf-8", errors="replace")
+        verdicts = parse_nextpnr_log(log)
         achieved = min((v["achieved"] for v in result["fmax"].values()), default=0.0)
         met = bool(verdicts) and all(v["passed"] for v in verdicts.values())
         bitstream = ctx.layout.display(self.bitstream(work, design.top))  # relative: a cached report moves
-        return {**result, "fmax_mhz": achieved, "timing_met": met, "bitstream": bitstream}
+        path = parse_critical_path(log)
+        return {**result, "fmax_mhz": achieved, "timing_met": met, "bitstream": bitstream, "critical_path": path}
 
     def _vendor(self, ctx: CheckContext, edam: dict[str, Any], work: Path, top: str, board: Board) -> Counts:
         """The vendor Gowin flow through Edalize, when gw_sh is installed (it is not on this project's machines,
