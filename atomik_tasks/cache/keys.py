@@ -13,10 +13,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..fsio import write_atomic
+from ..fsio import sha256_file, write_atomic
 from ..layout import Layout
 from ..tools import Tool, find, version
-from .store import sha256_file
 
 
 def relative(layout: Layout, path: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AtomikError
+from ..fsio import sha256_file
 
 DEFAULT_DIR = "~/.cache/atomik-tasks"
 
@@ -25,14 +26,6 @@ class StoreError(AtomikError):
     def __init__(self, message: str, bad_entry: bool = False):
         super().__init__(message)
         self.bad_entry = bad_entry
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @dataclass

@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import AtomikError
+from ..fsio import locked
 from ..layout import Layout
 
 START_TIMEOUT_S = 60
@@ -27,18 +25,6 @@ class ClusterError(AtomikError):
 
 def _address_file(layout: Layout) -> Path:
     return Path(layout.build, "cluster", "scheduler.json")
-
-
-@contextlib.contextmanager
-def _locked(layout: Layout) -> Iterator[None]:
-    lock = _address_file(layout).with_suffix(".lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _alive(address: str) -> bool:
@@ -54,7 +40,7 @@ def _alive(address: str) -> bool:
 def local_address(layout: Layout, workers: int) -> str:
     """The address of this build's LocalCluster, started when no live one is recorded."""
     path = _address_file(layout)
-    with _locked(layout):
+    with locked(path.with_suffix(".lock")):
         try:
             address = json.loads(path.read_text("utf-8"))["address"]
             if _alive(address):

@@ -7,14 +7,12 @@ atomically. A damaged file is never overwritten: the loop goes on without learni
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..fsio import write_atomic
+from ..fsio import locked, write_atomic
 from ..layout import Layout
 from .kb import SCHEMA_VERSION, Entry, KnowledgeBase, KnowledgeError, merged, parse
 
@@ -41,21 +39,9 @@ def knowledge(layout: Layout) -> KnowledgeBase:
     return merged(parse({"schema_version": SCHEMA_VERSION, "entries": data["entries"]}, layout.display(layout.learned)))
 
 
-@contextlib.contextmanager
-def _locked(layout: Layout) -> Iterator[None]:
-    lock = Path(layout.feedback) / "learned.lock"
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def update(layout: Layout, change: Callable[[dict[str, Any]], None]) -> None:
     """Apply change(data) to the learned file under the lock; written only when it changed."""
-    with _locked(layout):
+    with locked(Path(layout.feedback) / "learned.lock"):
         data = read(layout)
         before = json.dumps(data, sort_keys=True)
         change(data)

@@ -36,6 +36,16 @@ class Subject:
     reserved: Reserved
     taken: set[str] = field(default_factory=set)  # identity keys of the other schemas
 
+    def value_at(self, diag: Diagnostic) -> tuple[tuple, Any]:
+        """(the JSON path a diagnostic names, the value there); the value is None when there is none."""
+        path = self.where(diag)
+        return path or (), get(self.src.doc, *path) if path and self.src else None
+
+    def key_at(self, diag: Diagnostic) -> tuple | None:
+        """The path of the object key a diagnostic names, when it is a key in the text."""
+        path = self.where(diag)
+        return path if path and self.src is not None and path in self.src.key_spans else None
+
     def where(self, diag: Diagnostic) -> tuple | None:
         """The JSON path (a tuple) a diagnostic's dotted path names, when it is in the text."""
         if self.src is None:
@@ -92,8 +102,7 @@ def _follow_data_width(s: Subject) -> Subject:
 
 @repair("legal-width")
 def legal_width(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal | None:
-    path = s.where(d)
-    value = get(s.src.doc, *path) if path and s.src else None
+    path, value = s.value_at(d)
     if not _number(value) or value in LEGAL_WIDTHS:
         return None
     fits = [w for w in LEGAL_WIDTHS if w >= value]
@@ -136,8 +145,7 @@ def _closest(value: str, allowed: list[str]) -> str | None:
 
 @repair("closest-enum")
 def closest_enum(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal | None:
-    path = s.where(d)
-    value = get(s.src.doc, *path) if path and s.src else None
+    path, value = s.value_at(d)
     m = re.search(r"is not one of (\[.*\])$", d.message)
     if not isinstance(value, str) or not m:
         return None
@@ -171,8 +179,8 @@ def _spec_node(path: tuple) -> dict[str, Any]:
 
 @repair("closest-key")
 def closest_key(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal | None:
-    path = s.where(d)
-    if not path or s.src is None or path not in s.src.key_spans:
+    path = s.key_at(d)
+    if path is None:
         return None
     parent, key = path[:-1], path[-1]
     present = get(s.src.doc, *parent) if parent else s.src.doc
@@ -185,8 +193,8 @@ def closest_key(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal |
 
 @repair("snake-field")
 def snake_field(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal | None:
-    path = s.where(d)
-    if not path or s.src is None or path not in s.src.key_spans:
+    path = s.key_at(d)
+    if path is None:
         return None
     name = path[-1]
     new = naming.snake(re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_"))
@@ -198,8 +206,7 @@ def snake_field(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal |
 
 @repair("semver")
 def semver(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal | None:
-    path = s.where(d)
-    value = get(s.src.doc, *path) if path and s.src else None
+    path, value = s.value_at(d)
     if not isinstance(value, str):
         return None
     parts = value.strip().lstrip("vV").split(".")
@@ -211,8 +218,7 @@ def semver(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal | None
 
 @repair("pascal-name")
 def pascal_name(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal | None:
-    path = s.where(d)
-    value = get(s.src.doc, *path) if path and s.src else None
+    path, value = s.value_at(d)
     if not isinstance(value, str):
         return None
     new = naming.pascal(naming.snake(re.sub(r"[^A-Za-z0-9]+", "_", value).strip("_")))
@@ -223,8 +229,7 @@ def pascal_name(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal |
 
 @repair("snake-value")
 def snake_value(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal | None:
-    path = s.where(d)
-    value = get(s.src.doc, *path) if path and s.src else None
+    path, value = s.value_at(d)
     if not isinstance(value, str):
         return None
     new = naming.snake(re.sub(r"[^A-Za-z0-9_]+", "_", value).strip("_"))
@@ -235,8 +240,7 @@ def snake_value(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal |
 
 @repair("strip-value")
 def strip_value(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal | None:
-    path = s.where(d)
-    value = get(s.src.doc, *path) if path and s.src else None
+    path, value = s.value_at(d)
     if not isinstance(value, str) or value.strip() == value:
         return None
     return Proposal(f"{path[-1]}: surrounding blanks removed", jsontext.set_value(s.src, path, value.strip()))
@@ -244,8 +248,7 @@ def strip_value(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal |
 
 @repair("coerce-type")
 def coerce_type(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal | None:
-    path = s.where(d)
-    value = get(s.src.doc, *path) if path and s.src else None
+    path, value = s.value_at(d)
     m = re.search(r"is not of type '(\w+)'", d.message)
     if not isinstance(value, str) or not m:
         return None
@@ -319,8 +322,7 @@ def _free_catalogue_name(s: Subject, value: str, key: str) -> str | None:
 
 @repair("rename-catalogue")
 def rename_catalogue(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal | None:
-    path = s.where(d)
-    value = get(s.src.doc, *path) if path and s.src else None
+    path, value = s.value_at(d)
     if not isinstance(value, str) or len(path) != 2:
         return None
     new = _free_catalogue_name(s, value, path[1])
@@ -343,8 +345,8 @@ def rename_object(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal
 
 @repair("rename-field")
 def rename_field(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal | None:
-    path = s.where(d)
-    if not path or s.src is None or path not in s.src.key_spans:
+    path = s.key_at(d)
+    if path is None:
         return None
     name = path[-1]
     fields = get(s.src.doc, "schema", "delta_fields") or {}
@@ -370,8 +372,7 @@ def lenient_json(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal 
 
 @repair("choices-default")
 def choices_default(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal | None:
-    path = s.where(d)
-    value = get(s.src.doc, *path) if path and s.src else None
+    path, value = s.value_at(d)
     width = get(s.src.doc, *path[:-1], "width") if path and s.src else None
     if not _number(value) or not _number(width):
         return None

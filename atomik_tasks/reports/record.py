@@ -16,12 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..fsio import dump_json, write_atomic, write_if_changed
+from ..fsio import dump_json, sha256_file, write_atomic, write_if_changed
 from ..layout import Layout
 from .context import context
 from .junit import junit
 from .metrics import append_metrics
-from .results import load_results, scan, sha256
+from .results import load_results, scan
 
 HISTORY_RUNS = 200  # reports/runs/ keeps this many records
 
@@ -47,7 +47,7 @@ def record_run(
             for target in r["targets"]:
                 path = Path(target)
                 if path.is_file():
-                    artifacts.append({"path": str(path), "sha256": sha256(path)})
+                    artifacts.append({"path": str(path), "sha256": sha256_file(path)})
         tasks.append(
             {k: r.get(k) for k in ("name", "status", "start", "seconds")}
             | {"artifacts": artifacts}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -10,14 +9,6 @@ from typing import Any
 
 from ..fsio import write_atomic
 from ..layout import PACKAGE_CHECK, Layout
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def load_results(layout: Layout) -> dict[str, dict[str, Any]]:
