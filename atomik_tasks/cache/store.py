@@ -7,14 +7,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import AtomikError
-from ..fsio import sha256_file
+from ..fsio import sha256_file, write_atomic
 
 DEFAULT_DIR = "~/.cache/atomik-tasks"
 
@@ -102,19 +101,11 @@ class Store:
             )
         if self.local and not self.read_only:  # its last use, for the least-recently-used eviction
             self._guard("touching a blob", self.fs.touch, self._path("cas", digest), False)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, dest)
+        write_atomic(dest, data)
 
     def _put_bytes(self, path: str, data: bytes) -> None:
-        if self.local:  # a rename: a reader never sees half an object
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".put.", dir=Path(path).parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
+        if self.local:  # a rename: a reader never sees half an object; the umask's mode, so a team can share it
+            write_atomic(Path(path), data)
         else:
             self.fs.pipe_file(path, data)
 
