@@ -34,6 +34,12 @@ class Option:
 
 
 OPTIONS: tuple[Option, ...] = (
+    Option(
+        "sdk",
+        "consume",
+        True,
+        "consume:<lang> in a plain `doit`: each SDK packaged the native way and used by a consumer project",
+    ),
     Option("hardware", "board", "tangnano9k", "a module of atomik_tasks/hardware/boards/"),
     Option("hardware", "baud", 115200, "the board's UART (docs/uart-protocol.md)"),
     Option(
@@ -135,6 +141,7 @@ class Config:
         for section, table in values.items():
             setattr(self, section, Section(table))
 
+    sdk: Section
     hardware: Section
     feedback: Section
     llm: Section

@@ -26,13 +26,22 @@ class Tool:
     debian: str  # Debian package that provides it ("" for a Python package)
     purpose: str
     pip: str = ""  # PyPI package that provides it; "(...)" for advice when no package manager has it
+    npm: str = ""  # npm package (with its version range) installed into the venv: a tool of the build only
 
     @property
     def hint(self) -> str:
         if self.pip.startswith("("):
             return self.pip.strip("()")
-        how = f"pip install {self.pip}" if self.pip else f"apt-get install {self.debian}"
+        if self.npm:
+            how = " ".join(npm_install_command(self))
+        else:
+            how = f"pip install {self.pip}" if self.pip else f"apt-get install {self.debian}"
         return f"{how} (or run `make`, which installs it)"
+
+
+def npm_install_command(tool: Tool) -> list[str]:
+    """npm installs the package into the venv (its bin/ is on the search path), not into a user's project."""
+    return ["npm", "install", "--global", "--no-audit", "--no-fund", "--prefix", sys.prefix, tool.npm]
 
 
 def search_path() -> str:

@@ -86,8 +86,9 @@ class Project:
         return Path(self.layout.build) / "sdk"
 
 
-# Most tests are about software: keep minutes of synthesis and UART simulation out of their plain `doit`.
-SOFTWARE_ONLY = '[hardware]\nsimulate = false\nsynthesize = "never"\n'
+# Most tests are about software: keep minutes of synthesis and UART simulation out of their plain `doit`,
+# and the consumer projects (tests/e2e/test_consume.py builds those).
+SOFTWARE_ONLY = '[sdk]\nconsume = false\n\n[hardware]\nsimulate = false\nsynthesize = "never"\n'
 
 
 def make_project(

@@ -30,25 +30,30 @@ def declared_tools() -> list[Tool]:
     """Every tool any folder declares, once each."""
     found = [MAKE, OPENFPGALOADER, DOT, CHROMIUM, PATCH]
     for lang in languages.all_languages().values():
-        found += lang.tools
+        found += [*lang.tools, *lang.consume_tools]
     for family in families.all_families().values():
         found += family.tools
     return list(dict.fromkeys(found))
 
 
 def missing() -> list[Tool]:
-    """Missing tools that come from Debian (Python ones come with the venv)."""
-    return [t for t in declared_tools() if t.debian and not tools.find(t.command)]
+    """Missing tools that come from Debian or npm (Python ones come with the venv)."""
+    return [t for t in declared_tools() if (t.debian or t.npm) and not tools.find(t.command)]
 
 
 def install(absent: list[Tool]) -> int:
-    packages = sorted({t.debian for t in absent})
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
+    """apt-get install the Debian packages, then npm install the npm ones (npm is one of the former)."""
+    packages = sorted({t.debian for t in absent if t.debian})
+    if packages and (os.geteuid() != 0 or not shutil.which("apt-get")):
         print(f"missing tools; as root run: apt-get install {' '.join(packages)}", file=sys.stderr)
         return 1
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], check=True, env=env)
+    if packages:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], check=True, env=env)
+    for tool in absent:
+        if tool.npm:
+            subprocess.run(tools.npm_install_command(tool), check=True)
     return 0
 
 
@@ -72,7 +77,8 @@ def tools_command(args: argparse.Namespace) -> int:
             return 1
         absent = missing()
     for tool in absent:
-        print(f"missing: {tool.command} (Debian package {tool.debian}), needed to {tool.purpose}", file=sys.stderr)
+        source = f"npm package {tool.npm}" if tool.npm else f"Debian package {tool.debian}"
+        print(f"missing: {tool.command} ({source}), needed to {tool.purpose}", file=sys.stderr)
     return 1 if absent else 0
 
 

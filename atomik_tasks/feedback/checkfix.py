@@ -19,6 +19,7 @@ from .kb import KnowledgeBase, Match
 from .messages import report_failure
 
 _INSTALL = re.compile(r"(apt-get install|pip install) ([A-Za-z0-9][\w.+-]*)")
+_NPM = re.compile(r"npm install (?:--[\w-]+ )*--prefix (\S+) ([@\w][\w./@^~-]*)")
 
 
 def failed_reports(layout: Layout, stem: str) -> list[dict[str, Any]]:
@@ -36,6 +37,9 @@ def failed_reports(layout: Layout, stem: str) -> list[dict[str, Any]]:
 
 def install_command(message: str) -> list[str] | None:
     """The command that installs the tool a ToolMissing message names."""
+    npm = _NPM.search(message)
+    if npm:  # a build tool npm installs into the venv
+        return ["npm", "install", "--global", "--no-audit", "--no-fund", "--prefix", npm.group(1), npm.group(2)]
     m = _INSTALL.search(message)
     if not m:
         return None

@@ -20,7 +20,7 @@ from .hardware import default_groups, hardware_tasks
 from .model import catalogue_task, fingerprint_tasks, model_tasks
 from .project import Project, group
 from .reporter import AtomikReporter
-from .sdk import check_tasks, core_tasks, generate_tasks, vectors_tasks, verify_tasks
+from .sdk import check_tasks, consume_tasks, core_tasks, generate_tasks, vectors_tasks, verify_tasks
 
 __all__ = ["doit_config", "pipeline_tasks"]
 
@@ -53,6 +53,7 @@ def doit_config(layout: Layout) -> dict[str, Any]:
 
 
 def _config(layout: Layout) -> dict[str, Any]:
+    p = Project(layout)
     return {
         "backend": "sqlite3",
         "dep_file": layout.doit_db,
@@ -65,7 +66,14 @@ def _config(layout: Layout) -> dict[str, Any]:
         "cleandep": True,
         "cleanforget": True,
         # program and hwtest need a board: only when asked for by name.
-        "default_tasks": [*GROUPS, "catalogue", "core", "check", *default_groups(Project(layout))],
+        "default_tasks": [
+            *GROUPS,
+            "catalogue",
+            "core",
+            "check",
+            *(["consume"] if p.config.sdk.consume else []),
+            *default_groups(p),
+        ],
     }
 
 
@@ -99,6 +107,7 @@ def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
     yield from core_tasks(p)
     yield from verify_tasks(p)
     yield from check_tasks(p)
+    yield from consume_tasks(p)
     yield from hardware_tasks(p)
     yield from fix_tasks(p)
     yield from diagnose_tasks(p)

@@ -1,5 +1,5 @@
 """Tasks of the SDKs: generate:<lang>:<schema>, package:<lang>, vectors:<schema>, verify:<lang>:<schema>,
-check:interfaces:<schema>, and core:<schema> (the FuseSoC core of the Verilog SDK).
+check:interfaces:<schema>, consume:<lang>, and core:<schema> (the FuseSoC core of the Verilog SDK).
 
 A task's file_dep list never depends on what an earlier run wrote (doit would count a grown list as a
 change); generated files are tracked through their manifest, which holds each file's sha256.
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..checks import consume
 from ..checks.interfaces import check_interfaces
 from ..checks.verify import report_path, run_verify
 from ..feedback.retry import with_retry
@@ -139,6 +140,36 @@ def verify_tasks(p: Project) -> Iterator[dict[str, Any]]:
             doc = f"the whole {name} package: every schema together"
             yield _verify(p, name, PACKAGE_CHECK, doc, deps, [f"generate:{name}"])
         yield group("verify", name, f"verify the {name} SDK", subtasks)
+
+
+def consume_tasks(p: Project) -> Iterator[dict[str, Any]]:
+    """consume:<lang>: the packaged SDK used by a consumer project, as a user of the language would.
+
+    It reads the whole package, so it re-runs when any generated file (or the language's folder) changes."""
+    lay = p.layout
+    names_ = [name for name, language in p.languages.items() if language.consumer_templates]
+    yield group("consume", None, "package each SDK the native way and build a consumer project against it")
+    for name in names_:
+        language = p.languages[name]
+        task, report = f"consume:{name}", consume.report_path(lay, name)
+        deps = [lay.manifest(name, PACKAGE_CHECK), *(lay.manifest(name, s) for s in p.stems)]
+        deps += [lay.fingerprint(name), lay.fingerprint("checks")]
+        tools = (*language.tools, *language.consume_tools)
+        yield {
+            "basename": "consume",
+            "name": name,
+            "doc": f"the {name} SDK packaged, installed and used by a consumer project",
+            "actions": [
+                cached_action(
+                    p, task, deps, [report, lay.log(task)], consume.run_consume, lay, name, tools=tools, report=report
+                )
+            ],
+            "file_dep": deps,
+            # the FuseSoC consumer finds the generator among the shared cores
+            "task_dep": [f"generate:{name}", *(["core:_shared"] if name == "verilog" else [])],
+            "targets": [report],
+            "clean": [(remove_paths, [[report, lay.log(task)]])],
+        }
 
 
 def check_tasks(p: Project) -> Iterator[dict[str, Any]]:

@@ -4,6 +4,7 @@ defines LANGUAGE (an instance of a Language subclass) and templates/ holds its J
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,7 @@ from ..layout import Layout
 from ..schema import naming
 from ..tools import Tool
 from . import escape
-from .check import CheckContext, Counts
+from .check import CheckContext, Consumer, Counts
 
 _ENVIRONMENTS: dict[tuple[str, str | None], Any] = {}
 
@@ -139,6 +140,26 @@ class Language:
         """Lint or compile the whole package."""
         raise NotImplementedError
 
+    # ---- consume: the package as its own ecosystem uses it --------------
+    #: Files of a tiny consumer project (templates/consumer/<name>.j2), rendered for one schema.
+    consumer_templates: tuple[str, ...] = ()
+    #: Programs the consumer build runs besides `tools` (installed by `make`).
+    consume_tools: tuple[Tool, ...] = ()
+
+    def consume(self, ctx: CheckContext, consumer: Consumer) -> Counts:
+        """Package the SDK the native way, then build and run the consumer project against the package."""
+        raise NotImplementedError
+
+    def consumer_files(self, view: dict[str, Any], sdk_path: str, override: str | None = None) -> dict[str, str]:
+        """{path in the consumer project: content}: the consumer calls the first field of this schema.
+        sdk_path: the generated SDK's folder, for consumers that depend on it by path (`tojson` quotes it)."""
+        env = self.environment(override)
+        ctx = {**self.context(view), "sdk_path": sdk_path}
+        field = ctx["fields"][0]
+        mask = field["max"]
+        ctx["use"] = {"field": field, "load": 0x5A & mask, "delta": 0x3C & mask, "after": (0x5A ^ 0x3C) & mask}
+        return {name: env.get_template(f"consumer/{name}.j2").render(ctx) for name in self.consumer_templates}
+
     def scratch(self, layout: Layout) -> list[str]:
         """Folders its checks share across schemas (`doit clean` of the package check removes them)."""
         return []
@@ -174,6 +195,7 @@ class Language:
             autoescape=False,
         )
         env.filters["comment"] = self.comment
+        env.filters["tojson"] = json.dumps  # a quoted string for TOML, JSON and JavaScript alike
         env.filters.update(self.filters())
         return env
 

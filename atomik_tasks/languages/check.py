@@ -27,6 +27,16 @@ class Counts:
         return Counts(self.tests + other.tests, self.passed + other.passed, self.failed + other.failed, vec)
 
 
+@dataclass
+class Consumer:
+    """A consumer project in a temp dir outside build/: what a user of the language would write."""
+
+    project: Path  # the consumer's own folder (its rendered templates)
+    scratch: Path  # beside it: install prefixes, tarballs, venvs
+    stem: str  # the schema whose object it uses
+    schema: Path  # that schema's file
+
+
 class CheckContext(Protocol):
     layout: Layout
     language: str

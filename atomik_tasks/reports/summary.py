@@ -14,15 +14,15 @@ def summary_lines(run: dict[str, Any]) -> list[str]:
         if state.get(task) not in shown:
             continue
         kind = task.split(":")[0]
-        what = r.get("language", "") if kind == "verify" else kind
+        what = r.get("language", "") if kind == "verify" else f"{kind} {r['language']}" if kind == "consume" else kind
         this_run = "cached" if r.get("cached") and state[task] == "success" else shown[state[task]]
         rows.append(
-            f"{what:<12} {r.get('schema', ''):<26} {this_run:<11} "
+            f"{what:<18} {r.get('schema', ''):<26} {this_run:<11} "
             f"{r['status']:<7} {r.get('tests', 0):>6} {r.get('seconds', 0.0):>8.1f}"
         )
     lines = []
     if rows:
-        lines = [f"{'check':<12} {'schema':<26} {'this run':<11} {'result':<7} {'tests':>6} {'seconds':>8}", *rows]
+        lines = [f"{'check':<18} {'schema':<26} {'this run':<11} {'result':<7} {'tests':>6} {'seconds':>8}", *rows]
     totals = {k: sum(1 for r in run["results"].values() if r["status"] == k) for k in ("passed", "failed", "stale")}
     if run["results"]:
         stale = f", {totals['stale']} stale (not up to date: `doit` runs them again)" if totals["stale"] else ""

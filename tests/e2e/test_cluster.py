@@ -31,7 +31,7 @@ TINY = {
     },
     "hardware": {"target_device": "GW1NR-9", "rtl_params": {"DATA_WIDTH": 8}},
 }
-HW = '[hardware]\nsynthesize = "always"\n'
+HW = '[sdk]\nconsume = false\n[hardware]\nsynthesize = "always"\n'
 
 
 def project(tmp_path: Path, name: str, config: str):

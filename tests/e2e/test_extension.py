@@ -64,7 +64,7 @@ def test_an_extra_board_of_another_family_is_one_module_each(tmp_path):
     proj = make_project(
         tmp_path / "p",
         package=True,
-        config='[hardware]\nboard = "icebreaker"\nsimulate = false\nsynthesize = "never"\n',
+        config='[sdk]\nconsume = false\n[hardware]\nboard = "icebreaker"\nsimulate = false\nsynthesize = "never"\n',
     )
     shutil.copy(FIXTURES / "hardware/boards/icebreaker.py", proj.root / "atomik_tasks/hardware/boards/")
     shutil.copy(FIXTURES / "hardware/families/ice40.py", proj.root / "atomik_tasks/hardware/families/")

@@ -101,7 +101,7 @@ def synth(p, target: float) -> dict:
 
 
 def test_timing_closure_tries_other_seeds_keeps_the_best_and_remembers_it(tmp_path):
-    p = make_project(tmp_path / "p", schemas=[], config='[hardware]\nsynthesize = "always"\n')
+    p = make_project(tmp_path / "p", schemas=[], config='[sdk]\nconsume = false\n[hardware]\nsynthesize = "always"\n')
     p.write_schema("tiny", TINY)
     first = synth(p, 50.0)
     assert first["timing_met"] and len(first["attempts"]) == 1  # met at once: no other run

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from projects import ROOT, make_project, minimal_schema
 
-SIM_ONLY = '[hardware]\nsimulate = true\nsynthesize = "never"\n'
+SIM_ONLY = '[sdk]\nconsume = false\n[hardware]\nsimulate = true\nsynthesize = "never"\n'
 
 
 # ---- constraints -----------------------------------------------------------------------------------------
@@ -78,7 +78,7 @@ def synthesized(tmp_path_factory):
     proj = make_project(
         tmp_path_factory.mktemp("synth") / "p",
         schemas=[],
-        config='[hardware]\nsynthesize = "always"\nsimulate = false\n',
+        config='[sdk]\nconsume = false\n[hardware]\nsynthesize = "always"\nsimulate = false\n',
     )
     doc = minimal_schema()
     doc["schema"]["delta_fields"] = {"value": {"type": "delta_stream", "width": 8}}
@@ -154,7 +154,7 @@ def test_vendor_flow_selected_but_missing_says_so(tmp_path):
     proj = make_project(
         tmp_path / "p",
         schemas=[ROOT / "schemas/edge-sensor-imu.json"],
-        config='[hardware]\nflow = "gowin"\nsimulate = false\nsynthesize = "never"\n',
+        config='[sdk]\nconsume = false\n[hardware]\nflow = "gowin"\nsimulate = false\nsynthesize = "never"\n',
     )
     run = proj.doit("synth:edge-sensor-imu")
     assert run.returncode != 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,7 +90,7 @@ def test_every_declared_tool_missing_is_known_with_its_install_command(kb):
     tools = declared_tools()
     assert len(tools) >= 10
     for tool in tools:
-        missing = Tool(f"no-such-{tool.command}", tool.debian, tool.purpose, tool.pip)
+        missing = Tool(f"no-such-{tool.command}", tool.debian, tool.purpose, tool.pip, tool.npm)
         with pytest.raises(ToolMissing) as exc:
             require(missing)
         message = str(exc.value)
@@ -100,6 +101,8 @@ def test_every_declared_tool_missing_is_known_with_its_install_command(kb):
             assert cmd is None  # advice only (the vendor's tools)
         elif tool.pip:
             assert cmd[-1] == tool.pip and cmd[1:4] == ["-m", "pip", "install"]
+        elif tool.npm:
+            assert cmd[:2] == ["npm", "install"] and cmd[-1] == tool.npm and cmd[-2] == sys.prefix
         else:
             assert cmd[0] == "apt-get" and cmd[-1] == tool.debian
 

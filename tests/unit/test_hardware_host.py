@@ -21,7 +21,7 @@ from atomik_tasks.reference import vectors
 
 DATA = Path(__file__).parent / "data"
 BOARD = boards.get("tangnano9k")
-SIM_ONLY = '[hardware]\nsimulate = true\nsynthesize = "never"\n'
+SIM_ONLY = '[sdk]\nconsume = false\n[hardware]\nsimulate = true\nsynthesize = "never"\n'
 
 
 # ---- constraints -----------------------------------------------------------------------------------------

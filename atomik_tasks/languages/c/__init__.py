@@ -7,13 +7,15 @@ import re
 from ...tools import Tool
 from .. import escape
 from ..base import Language, grouped
-from ..check import CheckContext, Counts, vector_counts
+from ..check import CheckContext, Consumer, Counts, vector_counts
 
 FLAGS = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1", "-g"]
 SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
 
 _NATIVE = {8: "uint8_t", 16: "uint16_t", 32: "uint32_t", 64: "uint64_t"}
 GCC = Tool("gcc", "gcc", "compile and test the C SDK")
+CMAKE = Tool("cmake", "cmake", "build, install and consume the C SDK as a CMake package")
+PKG_CONFIG = Tool("pkg-config", "pkgconf", "consume the installed C SDK through pkg-config")
 
 RESERVED = frozenset(
     """auto break case char const continue default do double else enum extern float for goto if inline int
@@ -44,6 +46,8 @@ class C(Language):
     reserved = RESERVED
     reserved_fields = {"count": "ATOMIK_<KEY>_FIELD_COUNT is the number of fields"}  # noqa: RUF012
     tools = (GCC,)
+    consume_tools = (CMAKE, PKG_CONFIG)
+    consumer_templates = ("CMakeLists.txt", "consumer.c")
 
     def comment_lines(self, text):
         return c_comment_lines(text)
@@ -86,7 +90,35 @@ class C(Language):
         return Counts(1, 1, 0)
 
     def package_outputs(self, idents):
-        return {"include/atomik/atomik.h": ("atomik.h.j2", {"groups": grouped(idents)})}
+        ctx = {"groups": grouped(idents)}
+        return {
+            "include/atomik/atomik.h": ("atomik.h.j2", ctx),
+            "CMakeLists.txt": ("CMakeLists.txt.j2", ctx),
+            "cmake/atomikConfig.cmake.in": ("atomikConfig.cmake.in.j2", ctx),
+            "atomik.pc.in": ("atomik.pc.in.j2", ctx),
+        }
+
+    def consume(self, ctx: CheckContext, consumer: Consumer) -> Counts:
+        """cmake build + install to a prefix (warnings as errors), then the consumer through find_package and
+        through pkg-config."""
+        cmake, gcc, pkg_config = ctx.tool(CMAKE), ctx.tool(GCC), ctx.tool(PKG_CONFIG)
+        build, prefix, project = consumer.scratch / "build", consumer.scratch / "prefix", consumer.project
+        env = ctx.env(CC=gcc)
+        ctx.run([cmake, "-S", str(ctx.sdk), "-B", str(build), "-DATOMIK_WARNINGS_AS_ERRORS=ON"], ctx.sdk, env=env)
+        ctx.run([cmake, "--build", str(build), "--parallel"], ctx.sdk, env=env)
+        ctx.run([cmake, "--install", str(build), "--prefix", str(prefix)], ctx.sdk, env=env)
+        out = project / "build"
+        ctx.run([cmake, "-S", ".", "-B", str(out), f"-DCMAKE_PREFIX_PATH={prefix}"], project, env=env)
+        ctx.run([cmake, "--build", str(out)], project, env=env)
+        ctx.run([str(out / "consumer")], project)
+        pc_dirs = sorted(str(p.parent) for p in prefix.glob("**/pkgconfig/atomik.pc"))
+        flags = ctx.run(
+            [pkg_config, "--cflags", "--libs", "atomik"], project, env=ctx.env(PKG_CONFIG_PATH=":".join(pc_dirs))
+        )
+        exe = consumer.scratch / "consumer_pc"
+        ctx.run([gcc, *FLAGS, "consumer.c", "-o", str(exe), *flags.split()], project)
+        ctx.run([str(exe)], project)
+        return Counts(3, 3, 0)  # the package installs; find_package and pkg-config consumers run
 
     def symbol(self, ctx, op, field):
         return f"atomik_{ctx['key']}_{op}_{field['name']}(" if field else f"atomik_{ctx['key']}_{op}("

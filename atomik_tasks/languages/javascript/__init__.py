@@ -8,9 +8,12 @@ from ...schema import naming
 from ...tools import Tool
 from .. import escape
 from ..base import Language, grouped
-from ..check import CheckContext, Counts, last_number
+from ..check import CheckContext, Consumer, Counts, last_number
 
 NODE = Tool("node", "nodejs", "check and test the JavaScript SDK")
+NPM = Tool("npm", "npm", "pack the JavaScript SDK and install it into a consumer project")
+# A tool of the build, never a dependency of the generated package.
+TSC = Tool("tsc", "", "type-check the JavaScript SDK's declarations in a consumer", npm="typescript@5")
 RESERVED = frozenset(
     """break case catch class const continue debugger default delete do else enum export extends false
     finally for function if import in instanceof new null return super switch this throw true try typeof
@@ -34,6 +37,8 @@ class JavaScript(Language):
     name = "javascript"
     reserved = RESERVED
     tools = (NODE,)
+    consume_tools = (NPM, TSC)
+    consumer_templates = ("package.json", "tsconfig.json", "consumer.ts")
     reads_description = True
 
     def comment_lines(self, text):
@@ -45,6 +50,7 @@ class JavaScript(Language):
     def schema_outputs(self, names):
         return {
             f"src/{names['v_snake']}/{names['f_snake']}/{names['module']}.js": "module.js.j2",
+            f"src/{names['v_snake']}/{names['f_snake']}/{names['module']}.d.ts": "module.d.ts.j2",
             f"test/{names['key']}.test.js": "module.test.js.j2",
         }
 
@@ -82,14 +88,28 @@ class JavaScript(Language):
         out = {
             "package.json": ("package.json.j2", {"groups": groups}),
             "index.js": ("index.js.j2", {"groups": groups}),
+            "index.d.ts": ("index.d.ts.j2", {"groups": groups}),
         }
         for fields in groups.values():
             for objs in fields.values():
-                out[f"src/{objs[0]['v_snake']}/{objs[0]['f_snake']}/index.js"] = (
-                    "field_index.js.j2",
-                    {"objects": objs},
-                )
+                folder = f"src/{objs[0]['v_snake']}/{objs[0]['f_snake']}"
+                out[f"{folder}/index.js"] = ("field_index.js.j2", {"objects": objs})
+                out[f"{folder}/index.d.ts"] = ("field_index.d.ts.j2", {"objects": objs})
         return out
+
+    def consume(self, ctx: CheckContext, consumer: Consumer) -> Counts:
+        """npm pack, npm install of the tarball into the consumer (offline: it has no dependencies), tsc
+        --strict on the consumer against the package's declarations, then node runs what tsc emitted."""
+        npm, tsc, node = ctx.tool(NPM), ctx.tool(TSC), ctx.tool(NODE)
+        env = ctx.env(npm_config_cache=str(consumer.scratch / "npm-cache"), npm_config_update_notifier="false")
+        out = ctx.run([npm, "pack", "--json", "--pack-destination", str(consumer.scratch)], ctx.sdk, env=env)
+        tarball = consumer.scratch / json.loads(out[out.index("[") :])[0]["filename"]
+        ctx.extra["artifact"] = tarball.name
+        install = [npm, "install", "--offline", "--no-audit", "--no-fund", "--no-package-lock", str(tarball)]
+        ctx.run(install, consumer.project, env=env)
+        ctx.run([tsc, "-p", "tsconfig.json"], consumer.project)
+        ctx.run([node, "out/consumer.js"], consumer.project)
+        return Counts(3, 3, 0)  # the tarball installs; the consumer type-checks under --strict; it runs
 
     def symbol(self, ctx, op, field):
         return f"{naming.camel(op)}{field['pascal']}(" if field else f"{op}("

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import keyword
 import re
+import shutil
 import sys
 from pathlib import Path
 
 from ...tools import Tool
 from ..base import Language, grouped
-from ..check import CheckContext, Counts, last_number
+from ..check import CheckContext, Consumer, Counts, last_number
 
 RUFF = Tool("ruff", "", "lint the Python SDK", pip="ruff")
 PYTEST = Tool("pytest", "", "test the Python SDK", pip="pytest")
+MYPY = Tool("mypy", "", "type-check the Python SDK (mypy --strict)", pip="mypy")
+BUILD = Tool("pyproject-build", "", "build the Python SDK's wheel", pip="build")
 RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 
 _PY_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -74,7 +77,9 @@ LINE_LENGTH = 120  # as in templates/pyproject.toml.j2
 class Python(Language):
     name = "python"
     reserved = RESERVED
-    tools = (RUFF, PYTEST)
+    tools = (RUFF, PYTEST, MYPY)
+    consume_tools = (BUILD,)
+    consumer_templates = ("consumer.py",)
     reads_description = True
 
     def filters(self):
@@ -115,13 +120,43 @@ class Python(Language):
         packages = sorted({str(Path(f).parent).replace("/", ".") for f in ctx.files() if f.endswith("__init__.py")})
         code = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
         ctx.run([sys.executable, "-c", code, *packages], ctx.sdk, env=ctx.env(PYTHONPATH=str(ctx.sdk)))
-        return Counts(len(packages) + 2, len(packages) + 2, 0)
+        mypy = ctx.tool(MYPY)
+        ctx.run([mypy, "--strict", "--no-incremental", "-p", "atomik"], ctx.sdk, env=self._mypy_env(ctx))
+        return Counts(len(packages) + 3, len(packages) + 3, 0)
+
+    @staticmethod
+    def _mypy_env(ctx: CheckContext) -> dict[str, str]:
+        return ctx.env(MYPY_CACHE_DIR="/dev/null", PYTHONDONTWRITEBYTECODE="1")
+
+    def consume(self, ctx: CheckContext, consumer: Consumer) -> Counts:
+        """A wheel from the standard build frontend, installed into a fresh venv; the consumer runs there and
+        passes mypy --strict against the installed package (py.typed)."""
+        src, dist, venv = consumer.scratch / "src", consumer.scratch / "dist", consumer.scratch / "venv"
+        shutil.copytree(ctx.sdk / "atomik", src / "atomik")  # build writes egg-info beside its input
+        shutil.copy2(ctx.sdk / "pyproject.toml", src / "pyproject.toml")
+        ctx.tool(BUILD)
+        env = ctx.env(PYTHONDONTWRITEBYTECODE="1")
+        # --no-isolation: the build backend comes from this venv, not from the network
+        ctx.run(
+            [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(src)], src, env=env
+        )
+        wheels = sorted(dist.glob("atomik-*.whl"))
+        ctx.extra["artifact"] = wheels[0].name if wheels else None
+        ctx.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], consumer.scratch)
+        python = str(venv / "bin" / "python")
+        pip = [sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-index", "--no-deps"]
+        ctx.run([*pip, *(str(w) for w in wheels)], consumer.scratch, env=env)
+        ctx.run([python, "consumer.py"], consumer.project, env=ctx.env(PYTHONPATH=""))
+        mypy = [ctx.tool(MYPY), "--strict", "--no-incremental", "--python-executable", python]
+        ctx.run([*mypy, "consumer.py"], consumer.project, env=self._mypy_env(ctx))
+        return Counts(3, 3, 0)  # the wheel installs; the consumer runs; it type-checks against the package
 
     def package_outputs(self, idents):
         groups = grouped(idents)
         out = {
             "atomik/__init__.py": ("root_init.py.j2", {"names": sorted(groups, key=all_order)}),
             "pyproject.toml": ("pyproject.toml.j2", {}),
+            "atomik/py.typed": ("py.typed.j2", {}),
         }
         for vertical, fields in groups.items():
             out[f"atomik/{vertical}/__init__.py"] = (

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sys
 from pathlib import Path
 
+from ...errors import CheckFailed
 from ...fsio import read_json, write_if_changed
 from ...layout import Layout
 from ...tools import Tool
 from .. import escape
 from ..base import Language, grouped, names
-from ..check import CheckContext, Counts, vector_counts
+from ..check import CheckContext, Consumer, Counts, vector_counts
 from .cores import core_files, tb_files
 
 VERILATOR = Tool("verilator", "verilator", "lint the Verilog RTL")
 IVERILOG = Tool("iverilog", "iverilog", "simulate the Verilog RTL")
 VVP = Tool("vvp", "iverilog", "run Icarus simulations")
+FUSESOC = Tool("fusesoc", "", "run a user's core that generates its module from a schema", pip="fusesoc")
 
 # Edalize flow options, written once: the generated FuseSoC cores, verify:verilog and the board simulation
 # all use these.
@@ -62,6 +67,8 @@ class Verilog(Language):
     tools = (VERILATOR, IVERILOG, VVP)
     reads_hardware = True
     package_check = False  # each module is linted and simulated on its own
+    consume_tools = (FUSESOC,)
+    consumer_templates = ("consumer.core", "consumer_tb.v")
 
     def comment_lines(self, text):
         return escape.comment_lines(text, ascii_only=True)
@@ -109,6 +116,25 @@ class Verilog(Language):
         out = ctx.run_flow("sim", sim_edam(f"tb_atomik_{key}", [*shared, rtl, tb]), work)
         return Counts(1, 1, 0) + vector_counts(out)  # the lint, then the simulation
 
+    def consume(self, ctx: CheckContext, consumer: Consumer) -> Counts:
+        """A user's core beside the shared cores: `fusesoc run` calls the atomik generator on its schema
+        (validated and rendered by this package, as python3 on PATH runs it) and simulates the result."""
+        schemas = consumer.project / "schemas"
+        schemas.mkdir()
+        shutil.copy2(consumer.schema, schemas / consumer.schema.name)
+        for tool in (IVERILOG, VVP, FUSESOC):
+            ctx.tool(tool)
+        # the generator's python3 must be this one (it imports atomik_tasks): the venv's bin/ goes first
+        path = os.pathsep.join([os.path.dirname(sys.executable), ctx.env()["PATH"]])
+        fusesoc = [sys.executable, "-m", "fusesoc.main", "--cores-root", ctx.layout.cores_dir]
+        fusesoc += ["--cores-root", str(consumer.project)]
+        build = ["run", "--build-root", str(consumer.scratch / "fusesoc"), "--target", "sim"]
+        env = ctx.env(PATH=path, XDG_CACHE_HOME=str(consumer.scratch / "cache"))
+        out = ctx.run([*fusesoc, *build, "user:demo:atomik_consumer"], consumer.project, env=env)
+        if "consumer: " not in out or " ok" not in out:
+            raise CheckFailed(f"the consumer testbench did not report: {excerpt_of(out)}")
+        return Counts(2, 2, 0)  # the generator ran inside fusesoc; the testbench passed
+
     def symbol(self, ctx, op, field):
         # Operations are strobes shared by all fields (op_*); each field has its own outputs.
         if op == "reconstruct":
@@ -119,3 +145,7 @@ class Verilog(Language):
 
 
 LANGUAGE = Verilog()
+
+
+def excerpt_of(out: str) -> str:
+    return " ".join(out.strip().splitlines()[-3:])[:300]
