@@ -64,6 +64,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("hardware", "simulate", True, "sim:uart:<schema> in a plain `doit`"),
     Option(
         "hardware",
+        "uart_records",
+        40,
+        "sim:uart sends each vector scenario's first N records over the serial line (0: all); verify:verilog "
+        "replays every record through the same module",
+    ),
+    Option(
+        "hardware",
         "synthesize",
         "auto",
         'synth:<schema> in a plain `doit`: "auto" (when yosys/nextpnr are installed), "always", "never"',

@@ -1,7 +1,11 @@
-"""Synthesize the shipped schemas and four more shapes for the Tang Nano 9K; print LUT / FF / BSRAM, Fmax against
+"""Synthesize the shipped schemas and five more shapes for the Tang Nano 9K; print LUT / FF / BSRAM, Fmax against
 target and seconds per design, with timing closure's effect (the first place-and-route run's Fmax, the runs made,
-the best Fmax), then the time of a no-op `doit` with every bitstream present (it must not synthesize again).
-Usage: python bench/bench_synth.py [-n JOBS]
+the best Fmax), the limiting path, LUTs per field bit and where the LUTs go (yosys `stat` per module), then the
+time of a no-op `doit` with every bitstream present (it must not synthesize again).
+
+--before REV also builds the same designs with the atomik_tasks package of git revision REV (one place-and-route
+run each on both sides) and prints the two side by side: the RTL's effect, in one run.
+Usage: python bench/bench_synth.py [-n JOBS] [--before REV]
 """
 
 from __future__ import annotations
@@ -47,7 +51,83 @@ SHAPES = {
     "shape-256bit-no-rollback": shape("WidestNoRollback", 256, 1, 0, 27.0),
     # a target just above what the first place-and-route run reaches: timing closure's case
     "shape-64bit-near-miss": shape("NearMiss", 64, 1, 0, 108.0),
+    # one 64-bit field behind the board top: the issue's single-field goal (130 MHz in at most 966 LUTs)
+    "shape-64bit-single": shape("SixtyFour", 64, 1, 0, 130.0),
 }
+ONE_RUN = (
+    '[sdk]\nconsume = false\n[hardware]\nsynthesize = "always"\nsimulate = false\n[feedback]\ntiming_attempts = 1\n'
+)
+
+
+def field_bits(doc: dict) -> int:
+    return sum(f["width"] for f in doc["schema"]["delta_fields"].values())
+
+
+def project(root: Path, config: str, package_rev: str | None = None) -> Path:
+    """A project with the shipped schemas and the shapes; with package_rev, its own atomik_tasks from git."""
+    root.mkdir(parents=True)
+    shutil.copy(ROOT / "dodo.py", root)
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    (root / "atomik.toml").write_text(config)
+    for stem, doc in SHAPES.items():
+        (root / "schemas" / f"{stem}.json").write_text(json.dumps(doc, indent=1))
+    if package_rev:  # dodo.py imports the package beside it first
+        archive = subprocess.run(
+            ["git", "archive", package_rev, "atomik_tasks"], cwd=ROOT, capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+    return root
+
+
+def reports(proj: Path) -> dict[str, dict]:
+    return {
+        d["schema"]: d
+        for d in (json.loads(p.read_text()) for p in sorted((proj / "build/reports").glob("synth-*.json")))
+    }
+
+
+def cells(d: dict | None, bits: int) -> tuple:
+    """LUT, LUT per field bit, FF, Fmax and whether timing was met, of one synth report (or dashes)."""
+    if d is None:
+        return ("-", "-", "-", "-", False)
+    lut = d["lut"]["used"]
+    return (str(lut), f"{lut / bits:.1f}", str(d["ff"]["used"]), f"{d['fmax_mhz']:.1f}", d["timing_met"])
+
+
+def compare(before: dict[str, dict], after: dict[str, dict], bits: dict[str, int]) -> None:
+    """The RTL before and after, one place-and-route run each."""
+    head = ("schema", "LUT", "", "LUT/bit", "", "FF", "", "Fmax MHz", "", "target", "met")
+    print("{:<26} {:>6} {:>6} {:>7} {:>6} {:>5} {:>5} {:>8} {:>6} {:>6} {:>8}".format(*head))
+    print(
+        "{:<26} {:>6} {:>6} {:>7} {:>6} {:>5} {:>5} {:>8} {:>6} {:>6} {:>8}".format(
+            "", "before", "after", "before", "after", "before", "after", "before", "after", "", "b / a"
+        )
+    )
+    for stem in sorted(after):
+        b, a = before.get(stem), after[stem]
+
+        bl, bb, bf, bm, bmet = cells(b, bits[stem])
+        al, ab, af, am, amet = cells(a, bits[stem])
+        met = f"{'yes' if bmet else 'no'} / {'yes' if amet else 'no'}"
+        print(
+            f"{stem:<26} {bl:>6} {al:>6} {bb:>7} {ab:>6} {bf:>5} {af:>5} {bm:>8} {am:>6} {a['target_mhz']:>6g} {met:>8}"
+        )
+    print("limiting paths (before -> after):")
+    for stem in sorted(after):
+        for label, d in (("before", before.get(stem)), ("after", after[stem])):
+            path = (d or {}).get("critical_path") or {}
+            if path:
+                print(
+                    f"  {stem} {label}: {path['start']} -> {path['end']}, {path['logic_levels']} levels, "
+                    f"{path['delay_ns']} ns ({path['logic_ns']} logic, {path['routing_ns']} routing)"
+                )
+    print("where the LUTs go (after; yosys stat of the hierarchy, LUT / FF per module):")
+    for stem in sorted(after):
+        mods = after[stem].get("modules") or {}
+        parts = ", ".join(
+            f"{name} {m['lut']}/{m['ff']}" for name, m in sorted(mods.items(), key=lambda kv: -kv[1]["lut"])
+        )
+        print(f"  {stem}: {parts}")
 
 
 def timed(cmd: list[str], cwd: Path) -> float:
@@ -61,7 +141,23 @@ def timed(cmd: list[str], cwd: Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=2, help="doit jobs")
+    parser.add_argument("--before", metavar="REV", help="also build with the package of this git revision")
     args = parser.parse_args()
+    if args.before:
+        bits = {
+            stem: field_bits(json.loads(p.read_text()))
+            for stem, p in ((p.stem, p) for p in (ROOT / "schemas").glob("*.json"))
+        }
+        bits.update({stem: field_bits(doc) for stem, doc in SHAPES.items()})
+        with tempfile.TemporaryDirectory() as tmp:
+            sides = {}
+            for label, rev in (("before", args.before), ("after", None)):
+                proj = project(Path(tmp) / label, ONE_RUN, rev)
+                seconds = timed([sys.executable, "-m", "doit", "-n", str(args.n), "synth"], proj)
+                print(f"{label} ({rev or 'this tree'}): all synthesis with -n {args.n} in {seconds:.0f} s")
+                sides[label] = reports(proj)
+            compare(sides["before"], sides["after"], bits)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         proj = Path(tmp) / "p"
         proj.mkdir()

@@ -59,6 +59,9 @@ def _config(layout: Layout) -> dict[str, Any]:
         "dep_file": layout.doit_db,
         "check_file_uptodate": "md5",
         "reporter": AtomikReporter,
+        # every core by default (`doit -n 1` still runs one task at a time); the reporter prints each task's
+        # output as one block when it ends, so parallel output stays readable
+        "num_process": cores(),
         # every task's output, stdout and stderr, is captured and printed by the reporter as one block
         # (verbosity 1 would print stderr live as well: every failure twice, and out of order with -n 2)
         "verbosity": 0,
@@ -75,6 +78,14 @@ def _config(layout: Layout) -> dict[str, Any]:
             *default_groups(p),
         ],
     }
+
+
+def cores() -> int:
+    """The cores this process may use (its CPU affinity, which a container or taskset may narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def diff_task(p: Project) -> dict[str, Any]:

@@ -93,6 +93,26 @@ def _close_timing(
 ) -> Counts:
     work = Path(ctx.layout.synth_dir(ctx.stem))
     key = design_hash(d, board, target_mhz) if d.constraint_file(family.constraint_suffix).exists() else ""
+    usage = family.module_usage(ctx, d, work)  # runs while place and route does
+    try:
+        return _attempts(ctx, family, d, board, hw, target_mhz, policy, work, key, usage)
+    finally:
+        if usage is not None:
+            usage.cancel()  # a no-op once its result was read
+
+
+def _attempts(
+    ctx: Context,
+    family: Any,
+    d: Design,
+    board: Board,
+    hw: Section,
+    target_mhz: float,
+    policy: TimingPolicy,
+    work: Path,
+    key: str,
+    usage: Any,
+) -> Counts:
     attempts: list[Attempt] = []
     options = policy.first(key)
     if options:
@@ -116,6 +136,8 @@ def _close_timing(
         _keep(work / "attempts" / str(attempts.index(best) + 1), family.pnr_outputs(work, d.top), work)
     policy.done(key, attempts, best, target_mhz)
     ctx.extra.update(best.result, design_hash=key, attempts=[a.to_dict() for a in attempts], settings=best.options)
+    if usage is not None:
+        ctx.extra["modules"] = usage.result()
     if not best.met:
         message = f"timing not met: Fmax {best.fmax_mhz:.1f} MHz < target {target_mhz:g} MHz"
         if len(attempts) > 1:

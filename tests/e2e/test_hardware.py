@@ -101,6 +101,12 @@ def test_synthesis_writes_a_bitstream_and_a_report(synthesized):
     assert data["io"]["used"] == 10  # clk, button, rx, tx, six LEDs
     assert data["fmax_mhz"] > 27 and data["timing_met"] is True
     assert data["tools"]["yosys"].startswith("Yosys")
+    # yosys `stat` of the hierarchy: where the LUTs go, by module
+    modules = data["modules"]
+    core, board = "atomik_compute_test_minimal", "atomik_board_compute_test_minimal"
+    assert set(modules) == {core, board, "atomik_uart_rx", "atomik_uart_tx"}, modules
+    assert modules[core]["ff"] >= 16 and modules[core]["lut"] >= 8  # state and accumulator, 8 bits each
+    assert all(m["lut"] > 0 and m["ff"] > 0 for m in modules.values()), modules
 
 
 def test_unchanged_design_is_not_synthesized_again(synthesized):

@@ -176,3 +176,37 @@ def test_the_limiting_path_is_read_from_nextpnrs_critical_path_report():
     text = gowin.describe_path(path)
     assert text.startswith("rollback_n_DFFRE_Q_5 -> core.rollback_undone_DFFRE_Q_8, 9 logic levels, 11.66 ns")
     assert gowin.parse_critical_path("no report here") == {}
+
+
+def test_module_stat_parser_on_real_yosys_output():
+    # yosys `stat` of a 64-bit board design synthesized with its hierarchy kept (-nowidelut -noflatten)
+    modules = gowin.parse_module_stat((DATA / "yosys-module-stat.txt").read_text())
+    assert set(modules) == {
+        "atomik_uart_rx",
+        "atomik_uart_tx",
+        "atomik_board_compute_bench_sixty_four",
+        "atomik_compute_bench_sixty_four",
+    }
+    # the receiver's section: LUT1 31, LUT2 2, LUT3 12, LUT4 10; DFFR 2, DFFRE 28, DFFS 2; ALU 12
+    assert modules["atomik_uart_rx"] == {"lut": 55, "ff": 32, "mux": 0, "alu": 12, "bsram": 0}
+    assert gowin.parse_module_stat("no statistics") == {}
+
+
+def test_uart_run_sends_a_prefix_of_every_scenario():
+    from atomik_tasks.hardware.sim import uart_records
+
+    vview = {"fields": [{"name": "a", "width": 8, "default": 0}], "reconstruct": True, "history_depth": 16}
+    text = vectors.to_hex(vectors.generate(vview), vview)
+    lines = text.splitlines()
+    sent, count, total = uart_records(text, 5)
+    kept = sent.splitlines()
+    assert kept[-1].startswith("ff") and lines[-1].startswith("ff")
+    assert total == len(lines) - 1 and count == len(kept) - 1 < total
+    # each scenario (a reset record, 06) keeps its first records in order: a prefix is a complete test
+    starts = [i for i, line in enumerate(lines) if line.startswith("06")]
+    expected = []
+    for start, end in zip(starts, [*starts[1:], len(lines) - 1], strict=True):
+        expected += lines[start : min(end, start + 5)]
+    assert kept[:-1] == expected
+    assert len(starts) == 7  # every scenario of docs/vectors.md is there
+    assert uart_records(text, 0) == (text if text.endswith("\n") else text + "\n", total, total)

@@ -45,6 +45,11 @@ class Family:
         """The limiting path of a place-and-route report (its critical_path key) in words; "" when unknown."""
         return ""
 
+    def module_usage(self, ctx: CheckContext, design: Any, work: Path) -> Any:
+        """Start counting the resources of each module of the design (beside the flow); the returned handle's
+        result() gives {module: {resource: count}}. None: the family cannot tell."""
+        return None
+
     def pnr_outputs(self, work: Path, top: str) -> list[Path]:
         """The files one place-and-route run writes (kept per attempt, the best one restored)."""
         raise NotImplementedError

@@ -76,6 +76,11 @@ class Verilog(Language):
     def filters(self):
         return {"vstr": verilog_str, "tojson": lambda v: json.dumps(v, sort_keys=True)}
 
+    def _new_environment(self, override):
+        env = super()._new_environment(override)
+        env.tests["power_of_two"] = lambda n: n > 0 and n & (n - 1) == 0
+        return env
+
     def context(self, view):
         ctx = super().context(view)
         n = len(ctx["fields"])
