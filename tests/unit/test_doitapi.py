@@ -53,3 +53,13 @@ def test_call_turns_typed_failures_into_failed_tasks():
     assert doitapi.call(lambda: False) is False
     assert doitapi.call(lambda: True) is None
     assert doitapi.call(lambda x: None, 1) is None
+
+
+def test_a_plain_doit_runs_as_many_tasks_as_there_are_cores(tmp_path):
+    import os
+
+    from atomik_tasks.graph import doit_config
+    from atomik_tasks.layout import Layout
+
+    config = doit_config(Layout(tmp_path))
+    assert config["num_process"] == len(os.sched_getaffinity(0)) >= 1  # `doit -n 1` on the command line wins
