@@ -36,9 +36,8 @@ def _stage(layout: Layout, kind: str, stem: str, config: Config) -> bool:
     from ..hardware.sim import sim_uart
 
     task = f"sim:uart:{stem}"
-    return with_retry(
-        layout, task, layout.report("sim-uart", stem), config.feedback.retry_transient, sim_uart, layout, stem
-    )
+    report, retry = layout.report("sim-uart", stem), config.feedback.retry_transient
+    return with_retry(layout, task, report, retry, sim_uart, layout, stem, config.hardware.uart_records)
 
 
 def run_remote(payload: dict[str, Any]) -> dict[str, Any]:

@@ -38,8 +38,6 @@ def board_context(view: dict[str, Any], hw: Section) -> dict[str, Any]:
         design_id=design_id(view),
         zero_bytes=zero_bytes,
         small_w=max(24, 8 * zero_bytes),
-        rd_word=min(ctx["data_width"], 32),  # the readout's first stage picks a word this wide
-        rd_shift=(min(ctx["data_width"], 32) // 8).bit_length() - 1,
         value_w=max(ctx["data_width"], 24, 8 * zero_bytes),
     )
     return ctx

@@ -46,7 +46,7 @@ def test_every_top_level_port_is_constrained(stem, tmp_path):
 
 # ---- UART simulation --------------------------------------------------------------------------------------
 def test_uart_simulation_replays_every_vector_over_the_serial_line(tmp_path):
-    proj = make_project(tmp_path / "p", config=SIM_ONLY)
+    proj = make_project(tmp_path / "p", config=SIM_ONLY + "uart_records = 0\n")  # all of them, not a prefix
     doc = minimal_schema()  # 32-bit field, no rollback: the protocol must refuse B
     doc["schema"]["delta_fields"]["flags"] = {"type": "bitmask_delta", "width": 8, "default_value": 3}
     proj.write_schema("compute-minimal", doc)
@@ -60,12 +60,33 @@ def test_uart_simulation_replays_every_vector_over_the_serial_line(tmp_path):
     assert proj.doit().executed == set()
 
 
+def test_uart_simulation_sends_a_prefix_of_each_scenario_by_default(tmp_path):
+    proj = make_project(tmp_path / "p", schemas=[ROOT / "schemas/finance-price-tick.json"], config=SIM_ONLY)
+    run = proj.doit("sim:uart:finance-price-tick")
+    assert run.returncode == 0, run.stderr
+    data = json.loads((proj.root / "build/reports/sim-uart-finance-price-tick.json").read_text())
+    # the first 40 records of each scenario (its "scenario" line is the first), counted from the vectors' text
+    checks, records, in_scenario = 0, 0, 0
+    for line in (proj.root / "build/vectors/finance-price-tick.txt").read_text().splitlines():
+        if not line or line.startswith("#"):
+            continue
+        in_scenario = 0 if line.startswith("scenario") else in_scenario + 1
+        if in_scenario < 40:
+            records += 1
+            checks += 0 if line.startswith("scenario") else 1
+    assert data["status"] == "passed" and data["vectors"] == checks < 4689, data
+    assert data["uart_records"] == {"per_scenario": 40, "sent": records, "total": 4689}
+    assert "verify:verilog replays all of them" in data["notes"][0]
+
+
 def test_uart_simulation_catches_a_wrong_reply(tmp_path):
     proj = make_project(tmp_path / "p", schemas=[ROOT / "schemas/edge-sensor-imu.json"], config=SIM_ONLY)
     assert proj.doit("board:edge-sensor-imu", "vectors").returncode == 0
     top = next((proj.root / "build/board").glob("*/atomik_board_*.v"))
-    # answer every read with one bit flipped
-    top.write_text(top.read_text().replace("8'h56, motion_delta_state", "8'h56, motion_delta_state ^ 64'd1"))
+    # answer every read of field 0 with one bit flipped in every byte
+    text, byte = top.read_text(), "rd_byte <= motion_delta_rd_word[motion_delta_rd_byte_index * 8 +: 8]"
+    assert byte in text
+    top.write_text(text.replace(byte, byte + " ^ 8'd1"))
     run = proj.doit("sim:uart:edge-sensor-imu")
     assert run.returncode != 0
     assert re.search(r"record \d+: reconstruct field 0: expected", run.tasks["sim:uart:edge-sensor-imu"]["err"])
