@@ -36,11 +36,11 @@ class SeedSweep:
 
         record.clear(layout, task)
 
-    def first(self, design_hash: str) -> list[str]:
+    def first(self, design_hash: str) -> list[str] | None:
         from . import learned
 
         self.known = learned.timing(self.layout, design_hash) if design_hash else None
-        return list(self.known["options"]) if self.known else []
+        return list(self.known["options"]) if self.known else None
 
     def next(self, design_hash: str, attempts: list[Attempt], target_mhz: float, board: Board) -> list[str] | str:
         best = max(a.fmax_mhz for a in attempts)

@@ -40,8 +40,8 @@ class Attempt:
 
 
 class TimingPolicy(Protocol):
-    def first(self, design_hash: str) -> list[str]:
-        """The options of the first run (a recorded winner's, or none)."""
+    def first(self, design_hash: str) -> list[str] | None:
+        """The options of the first run: a recorded winner's ([] when nextpnr's defaults won), or None."""
         ...
 
     def next(self, design_hash: str, attempts: list[Attempt], target_mhz: float, board: Board) -> list[str] | str:
@@ -54,8 +54,8 @@ class TimingPolicy(Protocol):
 class OneRun:
     """No timing closure: one run with the tool's defaults."""
 
-    def first(self, design_hash: str) -> list[str]:
-        return []
+    def first(self, design_hash: str) -> list[str] | None:
+        return None
 
     def next(self, design_hash: str, attempts: list[Attempt], target_mhz: float, board: Board) -> list[str] | str:
         return "timing closure is off"
@@ -114,9 +114,11 @@ def _attempts(
     usage: Any,
 ) -> Counts:
     attempts: list[Attempt] = []
-    options = policy.first(key)
-    if options:
-        ctx.notes.append(f"timing: used the settings recorded for this design ({' '.join(options)})")
+    recorded = policy.first(key)
+    if recorded is not None:
+        used = " ".join(recorded) or "nextpnr's defaults"
+        ctx.notes.append(f"timing: used the settings recorded for this design ({used})")
+    options = recorded or []
     while True:
         start = time.monotonic()
         result = family.place_and_route(ctx, d, board, target_mhz, options, again=bool(attempts))

@@ -219,3 +219,21 @@ def test_hwtest_task_with_a_missing_port(tmp_path):
 
 
 # ---- log parsers on logs captured from this toolchain ----------------------------------------------------
+
+
+def test_small_and_odd_history_depths_roll_back_in_the_module_and_over_the_serial_line(tmp_path):
+    # depth 1 (a one-bit pointer over a one-entry ring), 2 (the pointer wraps by itself) and 3 (wraps by compare)
+    proj = make_project(tmp_path / "p", schemas=[], config=SIM_ONLY + "uart_records = 0\n")
+    for depth in (1, 2, 3):
+        doc = minimal_schema()
+        doc["catalogue"]["object"] = f"Depth{depth}"
+        doc["schema"]["delta_fields"] = {f: {"type": "delta_stream", "width": 16} for f in ("value", "other")}
+        doc["schema"]["operations"]["rollback"] = {"enabled": True, "history_depth": depth}
+        doc["hardware"] = {"target_device": "GW1NR-9", "rtl_params": {"DATA_WIDTH": 16}}
+        proj.write_schema(f"depth{depth}", doc)
+    run = proj.doit("verify:verilog", "sim")
+    assert run.returncode == 0, {n: t["err"] for n, t in run.tasks.items() if t["result"] == "fail"}
+    for depth in (1, 2, 3):
+        assert proj.report(f"verify:verilog:depth{depth}")["status"] == "passed"
+        sim = json.loads((proj.root / f"build/reports/sim-uart-depth{depth}.json").read_text())
+        assert sim["status"] == "passed" and sim["uart_records"]["sent"] == sim["uart_records"]["total"]

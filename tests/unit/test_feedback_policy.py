@@ -27,7 +27,7 @@ def run(fmax: float, options=()) -> Attempt:
 
 def test_a_near_miss_tries_other_seeds_up_to_the_limit(tmp_path):
     s = sweep(tmp_path)
-    assert s.first("h") == []
+    assert s.first("h") is None  # nothing recorded
     assert s.next("h", [run(96.5)], 100.0, BOARD) == ["--seed", "2"]
     assert s.next("h", [run(96.5), run(97.0)], 100.0, BOARD) == ["--seed", "3"]
     assert "3 place-and-route runs" in s.next("h", [run(96.5), run(97.0), run(98.0)], 100.0, BOARD)
@@ -47,7 +47,9 @@ def test_the_recorded_winner_is_used_first_and_alone(tmp_path):
     layout = Layout(tmp_path)
     learned.record_timing(layout, "h", {"options": ["--seed", "3"], "fmax_mhz": 101.2, "met": True})
     s = sweep(tmp_path)
-    assert s.first("h") == ["--seed", "3"] and s.first("other") == []
+    assert s.first("h") == ["--seed", "3"] and s.first("other") is None
+    learned.record_timing(layout, "d", {"options": [], "fmax_mhz": 99.0, "met": False})
+    assert s.first("d") == []  # nextpnr's defaults won: recorded too, no sweep next time
     s.first("h")
     assert "the recorded settings reached 101.2 MHz before; no other run" in s.next("h", [run(99.0)], 100.0, BOARD)
 
