@@ -84,7 +84,7 @@ def test_uart_simulation_catches_a_wrong_reply(tmp_path):
     assert proj.doit("board:edge-sensor-imu", "vectors").returncode == 0
     top = next((proj.root / "build/board").glob("*/atomik_board_*.v"))
     # answer every read of field 0 with one bit flipped in every byte
-    text, byte = top.read_text(), "rd_byte <= motion_delta_rd_word[motion_delta_rd_byte_index * 8 +: 8]"
+    text, byte = top.read_text(), "motion_delta_rd_byte <= motion_delta_rd_word[motion_delta_rd_byte_index * 8 +: 8]"
     assert byte in text
     top.write_text(text.replace(byte, byte + " ^ 8'd1"))
     run = proj.doit("sim:uart:edge-sensor-imu")

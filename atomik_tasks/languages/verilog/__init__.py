@@ -89,6 +89,11 @@ class Verilog(Language):
         ctx["ptr_w"] = max(1, (depth - 1).bit_length())
         ctx["cnt_w"] = max(1, depth.bit_length())
         ctx["data_width"] = ctx["hardware"]["data_width"]
+        for f in ctx["fields"]:  # the field registers are written in slices of 32 bits (module.v.j2)
+            f["slices"] = [
+                {"hi": min(f["width"], lo + 32) - 1, "lo": lo, "default": (f["default"] >> lo) & (2**32 - 1)}
+                for lo in range(0, f["width"], 32)
+            ]
         ctx["lint_flow"] = LINT_FLOW
         ctx["sim_flow"] = SIM_FLOW
         return ctx
