@@ -96,13 +96,23 @@ def restore(store: Store, layout: Layout, spec: Spec, key: str, mark: bool = Tru
     if entry is None:
         return False
     done: list[Path] = []
+    first: StoreError | None = None
     try:
         for out in entry["outputs"]:
             dest = Path(layout.root, out["path"])
             if ".." in Path(out["path"]).parts or Path(out["path"]).is_absolute():
                 raise StoreError(f"ac/{key[:12]} names a path outside the project ({out['path']})", bad_entry=True)
-            store.get_blob(out["sha256"], dest)
-            done.append(dest)
+            try:
+                store.get_blob(out["sha256"], dest)
+                done.append(dest)
+            except StoreError as exc:
+                if not exc.bad_entry:
+                    raise
+                # a corrupt blob is removed as it is read: read the entry's other blobs too, so that every
+                # corrupt one is gone and the run that follows stores them all again
+                first = first or exc
+        if first is not None:
+            raise first
     except (StoreError, KeyError, TypeError) as exc:
         for path in done:
             path.unlink(missing_ok=True)
