@@ -174,7 +174,7 @@ BROKEN_XOR = {
         "this.#acc[field] ^= delta;",
         "this.#acc[field] |= delta;",
     ),
-    "verilog": ("verilog/rtl/atomik_finance_trading_price_tick.v", " ^ delta[", " | delta["),
+    "verilog": ("verilog/rtl/atomik_finance_trading_price_tick.v", " ^ operand[", " | operand["),
 }
 
 
