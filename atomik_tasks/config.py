@@ -64,10 +64,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("hardware", "simulate", True, "sim:uart:<schema> in a plain `doit`"),
     Option(
         "hardware",
-        "uart_records",
-        40,
-        "sim:uart sends each vector scenario's first N records over the serial line (0: all); verify:verilog "
-        "replays every record through the same module",
+        "uart_records_per_field",
+        14,
+        "sim:uart sends each vector scenario of at most N records per field over the serial line, whole (all "
+        "but the history wrap and the random walk; 0: every scenario); verify:verilog replays every record",
     ),
     Option(
         "hardware",

@@ -133,6 +133,12 @@ class Layout:
     def cargo_target(self) -> str:
         return f"{self.build}/cargo-target"
 
+    @property
+    def mypy_cache(self) -> str:
+        """mypy's incremental cache, shared by the package check and the consumer, so the standard library's
+        types are read once (mypy checks every cached module against its source's hash)."""
+        return f"{self.build}/mypy-cache"
+
     # ---- hardware ---------------------------------------------------------------------------------------------
     def core_dir(self, key: str) -> str:
         return f"{self.build}/cores/{key}"

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..fsio import sha256_file, write_atomic
 from ..layout import Layout
-from ..tools import Tool, find, version
+from ..tools import Tool, find, tool_version
 
 
 def relative(layout: Layout, path: str) -> str:
@@ -43,7 +43,7 @@ def tool_versions(layout: Layout, tools: Iterable[Tool]) -> dict[str, str]:
         st = os.stat(path)
         stamp = f"{os.path.realpath(path)}:{st.st_size}:{st.st_mtime_ns}"
         if memo.get(tool.command, {}).get("stamp") != stamp:
-            memo[tool.command] = {"stamp": stamp, "version": version(path)}
+            memo[tool.command] = {"stamp": stamp, "version": tool_version(tool, path)}
             changed = True
         out[tool.command] = memo[tool.command]["version"]
     if changed:

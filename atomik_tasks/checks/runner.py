@@ -62,7 +62,7 @@ class Context:
 
     def tool(self, tool: Tool) -> str:
         path = tools.require(tool)
-        self.tools[tool.command] = tools.version(path)
+        self.tools[tool.command] = tools.tool_version(tool, path)
         return path
 
     def env(self, **extra: str) -> dict[str, str]:

@@ -1,12 +1,12 @@
 """sim:uart:<schema>: lint the board design, then simulate it with the shared vectors sent over its serial line.
 
-What goes over the serial line: each scenario of the vectors from its start, up to `uart_records` records
-(every scenario begins with a reset, so any prefix of one is a complete test with its expected results). That
-is every command (load, accumulate, read, zero flags, rollback, select, reset) on every field with zero, all-ones
-and random values in every byte position: what the board adds to the module. Every record of the vectors also
-goes through the same module RTL in verify:verilog, where a record costs a clock cycle instead of a few hundred
-(the long ones, a history wrap of history_depth + 3 accumulates, would dominate a UART run and add nothing the
-board could get wrong).
+What goes over the serial line: every scenario of the vectors of at most `uart_records_per_field` records per
+field, whole (each begins with a reset, so it is a complete test with its expected results). With the default
+that is every scenario but the history wrap and the random walk: every command (load, accumulate, read, zero
+flags, rollback of none, one and more than recorded, select, reset) on every field with zero, all-ones and random
+values in every byte position, which is what the board adds to the module. The two long scenarios test the
+module's history and long sequences: every record of the vectors goes through the same module RTL in
+verify:verilog, where a record costs a clock cycle instead of a few hundred over the serial line.
 """
 
 from __future__ import annotations
@@ -22,24 +22,29 @@ from ..layout import Layout
 from .design import design
 
 SCENARIO, END = "06", "ff"  # record ops (docs/vectors.md)
+FIELD_OPS = ("01", "02", "03", "04")  # load, accumulate, read, zero flag: each names a field
 
 
-def uart_records(hex_text: str, per_scenario: int) -> tuple[str, int, int]:
-    """(the records sent over the serial line, how many, how many the vectors hold); 0: all of them."""
-    kept, total, run = [], 0, 0
+def uart_records(hex_text: str, per_field: int) -> tuple[str, int, int]:
+    """(the records sent over the serial line, how many, how many the vectors hold): the scenarios of at most
+    per_field records per field, whole; 0: all of them. Counts include each scenario's reset record."""
+    scenarios: list[list[str]] = []
+    end: list[str] = []
     for line in hex_text.splitlines():
         op = line[:2].lower()
         if op == END:
-            kept.append(line)
+            end = [line]
             break
-        total += 1
-        run = 0 if op == SCENARIO else run + 1
-        if per_scenario <= 0 or run < per_scenario:
-            kept.append(line)
-    return "\n".join(kept) + "\n", len(kept) - 1, total
+        if op == SCENARIO or not scenarios:
+            scenarios.append([])
+        scenarios[-1].append(line)
+    fields = {line[2:4] for lines in scenarios for line in lines if line[:2].lower() in FIELD_OPS}
+    limit = per_field * max(1, len(fields))
+    kept = [line for lines in scenarios if per_field <= 0 or len(lines) - 1 <= limit for line in lines]
+    return "\n".join([*kept, *end]) + "\n", len(kept), sum(len(lines) for lines in scenarios)
 
 
-def sim_uart(layout: Layout, stem: str, per_scenario: int = 0) -> bool:
+def sim_uart(layout: Layout, stem: str, per_field: int = 0) -> bool:
     def check(ctx: Context) -> Counts:
         d = design(layout, stem)
         for tool in (IVERILOG, VVP, VERILATOR):
@@ -48,9 +53,9 @@ def sim_uart(layout: Layout, stem: str, per_scenario: int = 0) -> bool:
         tb_clock = tb_files(layout)
         testbench = str(d.folder / f"tb_uart_{d.key}.v")
         work = ctx.work / "sim"
-        text, sent, total = uart_records(Path(layout.vectors(stem, "hex")).read_text("ascii"), per_scenario)
+        text, sent, total = uart_records(Path(layout.vectors(stem, "hex")).read_text("ascii"), per_field)
         write_if_changed(work / "vectors.hex", text.encode("ascii"))
-        ctx.extra["uart_records"] = {"sent": sent, "total": total, "per_scenario": per_scenario}
+        ctx.extra["uart_records"] = {"sent": sent, "total": total, "per_field": per_field}
         if sent < total:
             ctx.notes.append(f"{sent} of {total} records over the serial line; verify:verilog replays all of them")
         out = ctx.run_flow("sim", sim_edam(f"tb_uart_{d.key}", [*tb_clock, *d.rtl, testbench]), work)

@@ -22,12 +22,18 @@ DOT = Tool("dot", "graphviz", "draw the task graph of the HTML report")
 CHROMIUM = Tool("chromium", "chromium", "check the HTML report in a browser (tests)")
 
 
+def _subplots(*grid: int, figsize: tuple[float, float], **kw: Any) -> tuple[Any, Any]:
+    """pyplot.subplots on a figure of its own: no global state to close, and pyplot's import (half a second,
+    on every run that draws) is not needed to write an SVG."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(*grid, **kw)
+
+
 def _svg(fig: Any) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
     text = buf.getvalue()
     return text[text.index("<svg") :]
 
@@ -79,8 +85,6 @@ def timeline_labels(placed: list[tuple[int, float, float, str]]) -> list[tuple[i
 def timeline(run: dict[str, Any]) -> str:
     from datetime import datetime
 
-    import matplotlib.pyplot as plt
-
     ran = [t for t in run["tasks"] if t["start"] and t["seconds"] is not None]
     if not ran:
         return "<p>Nothing ran in the last run.</p>"
@@ -95,7 +99,7 @@ def timeline(run: dict[str, Any]) -> str:
             lane = len(lanes) - 1
         lanes[lane] = start + secs
         placed.append((lane, start, secs, name))
-    fig, ax = plt.subplots(figsize=(10, 0.6 + 0.5 * len(lanes)))
+    fig, ax = _subplots(figsize=(10, 0.6 + 0.5 * len(lanes)))
     for lane, start, secs, _ in placed:
         ax.broken_barh([(start, max(secs, 0.01))], (lane - 0.4, 0.8))
     for lane, x, label in timeline_labels(placed):
@@ -106,12 +110,10 @@ def timeline(run: dict[str, Any]) -> str:
 
 
 def resources(synth: list[dict[str, Any]]) -> str:
-    import matplotlib.pyplot as plt
-
     if not synth:
         return "<p>No synthesis results yet.</p>"
     kinds = ("lut", "ff", "bsram")
-    fig, ax = plt.subplots(figsize=(10, 0.8 + 0.9 * len(synth)))
+    fig, ax = _subplots(figsize=(10, 0.8 + 0.9 * len(synth)))
     for i, r in enumerate(synth):
         for j, kind in enumerate(kinds):
             used, avail = r[kind]["used"], r[kind]["available"] or 1
@@ -130,11 +132,9 @@ def resources(synth: list[dict[str, Any]]) -> str:
 
 
 def fmax(synth: list[dict[str, Any]]) -> str:
-    import matplotlib.pyplot as plt
-
     if not synth:
         return ""
-    fig, ax = plt.subplots(figsize=(10, 0.8 + 0.6 * len(synth)))
+    fig, ax = _subplots(figsize=(10, 0.8 + 0.6 * len(synth)))
     y = range(len(synth))
     ax.barh([i + 0.2 for i in y], [r["fmax_mhz"] for r in synth], height=0.4, label="achieved")
     ax.barh([i - 0.2 for i in y], [r["target_mhz"] for r in synth], height=0.4, label="target")
@@ -145,12 +145,10 @@ def fmax(synth: list[dict[str, Any]]) -> str:
 
 
 def trends(history: list[dict[str, Any]]) -> str:
-    import matplotlib.pyplot as plt
-
     runs = [r for r in history if r.get("executed")][-TREND_RUNS:]  # no-op runs would flatten the picture
     if len(runs) < 2:
         return "<p>Trends appear after two runs that built something.</p>"
-    fig, axes = plt.subplots(3, 1, figsize=(10, 7), sharex=True)
+    fig, axes = _subplots(3, 1, figsize=(10, 7), sharex=True)
     x = range(len(runs))
     axes[0].plot(x, [r["seconds"] for r in runs], marker="o")
     axes[0].set_ylabel("build s")
@@ -205,9 +203,7 @@ def update(layout: Layout, run: dict[str, Any]) -> Path | None:
 
 def write(layout: Layout, run: dict[str, Any]) -> Path:
     import jinja2
-    import matplotlib
 
-    matplotlib.use("Agg")
     history = []
     metrics = Path(layout.metrics)
     if metrics.exists():

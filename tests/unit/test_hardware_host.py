@@ -192,21 +192,27 @@ def test_module_stat_parser_on_real_yosys_output():
     assert gowin.parse_module_stat("no statistics") == {}
 
 
-def test_uart_run_sends_a_prefix_of_every_scenario():
+def test_uart_run_sends_the_short_scenarios_whole():
     from atomik_tasks.hardware.sim import uart_records
 
-    vview = {"fields": [{"name": "a", "width": 8, "default": 0}], "reconstruct": True, "history_depth": 16}
-    text = vectors.to_hex(vectors.generate(vview), vview)
-    lines = text.splitlines()
-    sent, count, total = uart_records(text, 5)
-    kept = sent.splitlines()
-    assert kept[-1].startswith("ff") and lines[-1].startswith("ff")
-    assert total == len(lines) - 1 and count == len(kept) - 1 < total
-    # each scenario (a reset record, 06) keeps its first records in order: a prefix is a complete test
-    starts = [i for i, line in enumerate(lines) if line.startswith("06")]
-    expected = []
-    for start, end in zip(starts, [*starts[1:], len(lines) - 1], strict=True):
-        expected += lines[start : min(end, start + 5)]
-    assert kept[:-1] == expected
-    assert len(starts) == 7  # every scenario of docs/vectors.md is there
-    assert uart_records(text, 0) == (text if text.endswith("\n") else text + "\n", total, total)
+    for fields in (["a"], ["a", "b"]):
+        vview = {
+            "fields": [{"name": f, "width": 8, "default": 0} for f in fields],
+            "reconstruct": True,
+            "history_depth": 32,  # a wrap long enough to be left out (a short one goes over the line)
+        }
+        text = vectors.to_hex(vectors.generate(vview), vview)
+        lines = text.splitlines()
+        starts = [i for i, line in enumerate(lines) if line.startswith("06")]  # each scenario's reset record
+        assert len(starts) == 7 and lines[-1].startswith("ff")  # every scenario of docs/vectors.md is there
+        spans = list(zip(starts, [*starts[1:], len(lines) - 1], strict=True))
+        records = [end - start - 1 for start, end in spans]
+        limit = 14 * len(fields)
+        # the five short ones fit (rollback_counts: 13 records with one field); the history wrap (35
+        # accumulates and more) and the random walk do not
+        assert max(records[:5]) <= limit < min(records[5:]), records
+        sent, count, total = uart_records(text, 14)
+        kept = sent.splitlines()
+        assert kept[:-1] == [line for start, end in spans[:5] for line in lines[start:end]]
+        assert kept[-1] == lines[-1] and count == len(kept) - 1 and total == len(lines) - 1
+        assert uart_records(text, 0) == (text if text.endswith("\n") else text + "\n", total, total)

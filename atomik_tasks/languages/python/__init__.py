@@ -122,12 +122,12 @@ class Python(Language):
         code = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
         ctx.run([sys.executable, "-c", code, *packages], ctx.sdk, env=ctx.env(PYTHONPATH=str(ctx.sdk)))
         mypy = ctx.tool(MYPY)
-        ctx.run([mypy, "--strict", "--no-incremental", "-p", "atomik"], ctx.sdk, env=self._mypy_env(ctx))
+        ctx.run([mypy, "--strict", "-p", "atomik"], ctx.sdk, env=self._mypy_env(ctx))
         return Counts(len(packages) + 3, len(packages) + 3, 0)
 
     @staticmethod
     def _mypy_env(ctx: CheckContext) -> dict[str, str]:
-        return ctx.env(MYPY_CACHE_DIR="/dev/null", PYTHONDONTWRITEBYTECODE="1")
+        return ctx.env(MYPY_CACHE_DIR=ctx.layout.mypy_cache, PYTHONDONTWRITEBYTECODE="1")
 
     def consume(self, ctx: CheckContext, consumer: Consumer) -> Counts:
         """A wheel from the standard build frontend, installed into a fresh venv; the consumer runs there and
@@ -148,7 +148,7 @@ class Python(Language):
         pip = [sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-index", "--no-deps"]
         ctx.run([*pip, *(str(w) for w in wheels)], consumer.scratch, env=env)
         ctx.run([python, "consumer.py"], consumer.project, env=ctx.env(PYTHONPATH=""))
-        mypy = [ctx.tool(MYPY), "--strict", "--no-incremental", "--python-executable", python]
+        mypy = [ctx.tool(MYPY), "--strict", "--python-executable", python]
         ctx.run([*mypy, "consumer.py"], consumer.project, env=self._mypy_env(ctx))
         return Counts(3, 3, 0)  # the wheel installs; the consumer runs; it type-checks against the package
 
