@@ -37,7 +37,7 @@ def board_context(view: dict[str, Any], hw: Section) -> dict[str, Any]:
         baud=hw.baud,
         design_id=design_id(view),
         zero_bytes=zero_bytes,
-        small_w=max(24, 8 * zero_bytes),
+        rest_w=max(24, 8 * zero_bytes),
         value_w=max(ctx["data_width"], 24, 8 * zero_bytes),
     )
     return ctx

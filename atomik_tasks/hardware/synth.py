@@ -139,7 +139,9 @@ def _attempts(
     policy.done(key, attempts, best, target_mhz)
     ctx.extra.update(best.result, design_hash=key, attempts=[a.to_dict() for a in attempts], settings=best.options)
     if usage is not None:
-        ctx.extra["modules"] = usage.result()
+        ctx.extra["modules"], why = usage.result()
+        if why:
+            ctx.notes.append(f"modules: none counted: {why}")
     if not best.met:
         message = f"timing not met: Fmax {best.fmax_mhz:.1f} MHz < target {target_mhz:g} MHz"
         if len(attempts) > 1:

@@ -59,6 +59,10 @@ class Language:
         """Jinja filters for escaping schema text in this language (besides `comment`)."""
         return {}
 
+    def tests(self) -> dict[str, Callable]:
+        """Jinja tests this language's templates use (`{% if n is power_of_two %}`)."""
+        return {}
+
     def comment(self, text: str, prefix: str) -> str:
         """Filter `comment(prefix)`: every line of text behind prefix, no trailing blanks."""
         return "\n".join((prefix + line).rstrip() for line in self.comment_lines(str(text)))
@@ -197,6 +201,7 @@ class Language:
         env.filters["comment"] = self.comment
         env.filters["tojson"] = json.dumps  # a quoted string for TOML, JSON and JavaScript alike
         env.filters.update(self.filters())
+        env.tests.update(self.tests())
         return env
 
     def render_schema(self, view: dict[str, Any], override: str | None = None) -> dict[str, str]:

@@ -81,14 +81,72 @@ def test_uart_simulation_sends_the_short_scenarios_by_default(tmp_path):
     assert "verify:verilog replays all of them" in data["notes"][0]
 
 
+UART_LOOPBACK_TB = """`timescale 1ns / 1ps
+module tb;
+    parameter integer CPB = 4;
+    reg clk = 1'b0;
+    always #1 clk = !clk;
+    reg rst_n = 1'b0;
+    reg start = 1'b0;
+    reg [7:0] data = 8'd0;
+    wire ready, line, valid;
+    wire [7:0] got;
+    atomik_uart_tx #(.CLKS_PER_BIT(CPB)) tx (
+        .clk(clk), .rst_n(rst_n), .start(start), .data(data), .ready(ready), .tx(line)
+    );
+    atomik_uart_rx #(.CLKS_PER_BIT(CPB)) rx (.clk(clk), .rst_n(rst_n), .rx(line), .data(got), .valid(valid));
+    reg [7:0] sent [0:4];
+    integer i, fell, received = 0;
+    always @(posedge clk) if (valid) begin
+        if (got !== sent[received]) $fatal(1, "byte %0d: sent %h, received %h", received, sent[received], got);
+        received = received + 1;
+    end
+    initial begin
+        sent[0] = 8'h00; sent[1] = 8'hff; sent[2] = 8'ha5; sent[3] = 8'h5a; sent[4] = 8'h01;
+        repeat (4) @(posedge clk);
+        rst_n = 1'b1;
+        for (i = 0; i < 5; i = i + 1) begin
+            @(posedge clk);
+            data <= sent[i];
+            start <= 1'b1;
+            @(posedge clk);
+            start <= 1'b0;
+            @(negedge line);
+            fell = $time;
+            @(posedge ready);
+            // a frame is 10 bits of CPB clocks (2 ns each) from the start bit's edge
+            if (($time - fell) / 2 != 10 * CPB) $fatal(1, "frame of %0d clocks, not %0d", ($time - fell) / 2, 10 * CPB);
+        end
+        repeat (2 * CPB) @(posedge clk);
+        if (received != 5) $fatal(1, "received %0d of 5 bytes", received);
+        $display("uart loopback ok");
+        $finish;
+    end
+endmodule
+"""
+
+
+@pytest.mark.parametrize("clocks_per_bit", [4, 7, 234])  # the simulations', an odd one, the Tang Nano's 27 MHz / 115200
+def test_shared_uart_frames_bytes_at_any_bit_time(clocks_per_bit, tmp_path):
+    cores = ROOT / "atomik_tasks/hardware/shared_cores/atomik_uart"
+    (tmp_path / "tb.v").write_text(UART_LOOPBACK_TB)
+    sources = [str(cores / "atomik_uart_tx.v"), str(cores / "atomik_uart_rx.v"), str(tmp_path / "tb.v")]
+    sim = tmp_path / "tb.vvp"
+    build = [shutil.which("iverilog") or "iverilog", f"-Ptb.CPB={clocks_per_bit}", "-o", str(sim), *sources]
+    subprocess.run(build, check=True, capture_output=True, text=True)
+    run = subprocess.run([shutil.which("vvp") or "vvp", "-n", str(sim)], capture_output=True, text=True)
+    assert "uart loopback ok" in run.stdout, run.stdout + run.stderr
+
+
 def test_uart_simulation_catches_a_wrong_reply(tmp_path):
     proj = make_project(tmp_path / "p", schemas=[ROOT / "schemas/edge-sensor-imu.json"], config=SIM_ONLY)
     assert proj.doit("board:edge-sensor-imu", "vectors").returncode == 0
     top = next((proj.root / "build/board").glob("*/atomik_board_*.v"))
-    # answer every read of field 0 with one bit flipped in every byte
-    text, byte = top.read_text(), "motion_delta_rd_byte <= motion_delta_rd_word[motion_delta_rd_byte_index * 8 +: 8]"
-    assert byte in text
-    top.write_text(text.replace(byte, byte + " ^ 8'd1"))
+    # answer every read of field 0 with one bit flipped in every byte (the last step of its readout tree)
+    text = top.read_text()
+    line = re.search(r"(always @\(posedge clk\) motion_delta_rd_byte <= )(.*);", text)
+    assert line, "the readout of field 0 is not where this test looks"
+    top.write_text(text.replace(line[0], f"{line[1]}({line[2]}) ^ {{7'd0, motion_delta_rd_on}};"))
     run = proj.doit("sim:uart:edge-sensor-imu")
     assert run.returncode != 0
     assert re.search(r"record \d+: reconstruct field 0: expected", run.tasks["sim:uart:edge-sensor-imu"]["err"])
@@ -239,3 +297,33 @@ def test_small_and_odd_history_depths_roll_back_in_the_module_and_over_the_seria
         assert proj.report(f"verify:verilog:depth{depth}")["status"] == "passed"
         sim = json.loads((proj.root / f"build/reports/sim-uart-depth{depth}.json").read_text())
         assert sim["status"] == "passed" and sim["uart_records"]["sent"] == sim["uart_records"]["total"]
+
+
+def test_per_module_count_says_why_it_has_none(tmp_path):
+    from atomik_tasks.hardware.families.gowin import YOSYS, ModuleUsage
+    from atomik_tasks.tools import require
+
+    bad = tmp_path / "bad.v"
+    bad.write_text("module top(input wire a; endmodule\n")  # a syntax error yosys reports
+    modules, why = ModuleUsage(require(YOSYS), [str(bad)], "top", tmp_path).result()
+    assert modules == {}
+    assert why.startswith("yosys (hierarchy kept) failed: ") and "ERROR" in why, why
+
+
+def test_per_module_count_is_kept_for_the_same_rtl(tmp_path):
+    from atomik_tasks.hardware.families.gowin import YOSYS, ModuleUsage
+    from atomik_tasks.tools import require
+
+    rtl = tmp_path / "top.v"
+    rtl.write_text(
+        "module top(input wire clk, input wire [3:0] a, output reg [3:0] y);\n"
+        "always @(posedge clk) y <= a ^ {a[2:0], a[3]};\nendmodule\n"
+    )
+    first = ModuleUsage(require(YOSYS), [str(rtl)], "top", tmp_path)
+    counted, why = first.result()
+    assert not why and counted["top"]["ff"] == 4 and counted["top"]["lut"] > 0, counted
+    again = ModuleUsage(require(YOSYS), [str(rtl)], "top", tmp_path)
+    assert again.proc is None and again.result() == (counted, "")  # the same RTL: no second yosys run
+    rtl.write_text(rtl.read_text().replace("a ^", "~a ^"))
+    changed = ModuleUsage(require(YOSYS), [str(rtl)], "top", tmp_path)
+    assert changed.proc is not None and changed.result()[0]["top"]["ff"] == 4

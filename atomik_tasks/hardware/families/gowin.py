@@ -3,6 +3,7 @@ the vendor flow when gw_sh is installed: CST constraints, and nextpnr's report a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -12,7 +13,7 @@ from typing import Any
 from ...errors import CheckFailed
 from ...fsio import write_if_changed
 from ...languages.check import CheckContext, Counts
-from ...tools import Tool
+from ...tools import Tool, version
 from ..boards import Board
 from . import Family
 
@@ -119,25 +120,39 @@ class ModuleUsage:
 
     def __init__(self, yosys: str, files: list[str], top: str, work: Path):
         self.out = work / "module-stat.txt"
-        self.out.unlink(missing_ok=True)
+        self.stamp = work / "module-stat.key"
         script = (
             f"synth_gowin {' '.join(SYNTH_OPTIONS)} -noflatten -noiopads -top {top}; tee -q -o {self.out.name} stat"
         )
+        h = hashlib.sha256(f"{version(yosys)}\0{script}\0".encode())
+        for name in files:
+            h.update(hashlib.sha256(Path(name).read_bytes()).digest())
+        self.key = h.hexdigest()
+        self.proc: subprocess.Popen[str] | None = None
+        if self.out.exists() and self.stamp.exists() and self.stamp.read_text("ascii") == self.key:
+            return  # counted for this very RTL already (a synthesis run again for its settings, or its seed)
+        self.out.unlink(missing_ok=True)
+        self.stamp.unlink(missing_ok=True)
         self.proc = subprocess.Popen(
             [yosys, "-q", "-p", script, *files], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
 
     def cancel(self) -> None:
         """The synthesis failed: stop counting (nothing to do once result() has read it)."""
-        if self.proc.poll() is None:
+        if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.communicate()
 
-    def result(self) -> dict[str, dict[str, int]]:
-        self.proc.communicate()
+    def result(self) -> tuple[dict[str, dict[str, int]], str]:
+        """({module: usage}, "") or ({}, why there is none): the synthesis itself does not depend on it."""
+        if self.proc is None:
+            return parse_module_stat(self.out.read_text(encoding="utf-8", errors="replace")), ""
+        _, err = self.proc.communicate()
         if self.proc.returncode != 0 or not self.out.exists():
-            return {}
-        return parse_module_stat(self.out.read_text(encoding="utf-8", errors="replace"))
+            last = (err or "").strip().splitlines()[-1:] or [f"exit {self.proc.returncode}"]
+            return {}, f"yosys (hierarchy kept) failed: {last[0][:200]}"
+        self.stamp.write_text(self.key, "ascii")
+        return parse_module_stat(self.out.read_text(encoding="utf-8", errors="replace")), ""
 
 
 def describe_path(path: dict[str, Any]) -> str:

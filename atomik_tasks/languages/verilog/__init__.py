@@ -76,10 +76,8 @@ class Verilog(Language):
     def filters(self):
         return {"vstr": verilog_str, "tojson": lambda v: json.dumps(v, sort_keys=True)}
 
-    def _new_environment(self, override):
-        env = super()._new_environment(override)
-        env.tests["power_of_two"] = lambda n: n > 0 and n & (n - 1) == 0
-        return env
+    def tests(self):
+        return {"power_of_two": lambda n: n > 0 and n & (n - 1) == 0}
 
     def context(self, view):
         ctx = super().context(view)
