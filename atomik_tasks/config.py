@@ -64,10 +64,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("hardware", "simulate", True, "sim:uart:<schema> in a plain `doit`"),
     Option(
         "hardware",
-        "uart_records_per_field",
-        14,
-        "sim:uart sends each vector scenario of at most N records per field over the serial line, whole (all "
-        "but the history wrap and the random walk; 0: every scenario); verify:verilog replays every record",
+        "uart_records",
+        40,
+        "sim:uart sends each short vector scenario (all but the history wrap and the random walk) over the serial "
+        "line, up to its first N records (0: every record of every scenario); verify:verilog replays every record",
     ),
     Option(
         "hardware",

@@ -37,7 +37,7 @@ def _stage(layout: Layout, kind: str, stem: str, config: Config) -> bool:
 
     task = f"sim:uart:{stem}"
     report, retry = layout.report("sim-uart", stem), config.feedback.retry_transient
-    return with_retry(layout, task, report, retry, sim_uart, layout, stem, config.hardware.uart_records_per_field)
+    return with_retry(layout, task, report, retry, sim_uart, layout, stem, config.hardware.uart_records)
 
 
 def run_remote(payload: dict[str, Any]) -> dict[str, Any]:

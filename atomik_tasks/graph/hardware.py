@@ -77,14 +77,14 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
                 sim_uart,
                 lay,
                 stem,
-                hw.uart_records_per_field,
+                hw.uart_records,
                 tools=(IVERILOG, VVP, VERILATOR),
-                settings={"board": hw.board, "baud": hw.baud, "uart_records_per_field": hw.uart_records_per_field},
+                settings={"board": hw.board, "baud": hw.baud, "uart_records": hw.uart_records},
                 report=lay.report("sim-uart", stem),
             )
         ],
         "file_dep": sim_deps,
-        "uptodate": [config_changed(f"uart_records_per_field:{hw.uart_records_per_field}")],
+        "uptodate": [config_changed(f"uart_records:{hw.uart_records}")],
         "task_dep": [f"validate:{stem}"],
         "targets": [lay.report("sim-uart", stem)],
         "clean": [

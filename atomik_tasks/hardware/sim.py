@@ -1,12 +1,12 @@
 """sim:uart:<schema>: lint the board design, then simulate it with the shared vectors sent over its serial line.
 
-What goes over the serial line: every scenario of the vectors of at most `uart_records_per_field` records per
-field, whole (each begins with a reset, so it is a complete test with its expected results). With the default
-that is every scenario but the history wrap and the random walk: every command (load, accumulate, read, zero
-flags, rollback of none, one and more than recorded, select, reset) on every field with zero, all-ones and random
-values in every byte position, which is what the board adds to the module. The two long scenarios test the
-module's history and long sequences: every record of the vectors goes through the same module RTL in
-verify:verilog, where a record costs a clock cycle instead of a few hundred over the serial line.
+What goes over the serial line: every short scenario of the vectors from its start, up to `uart_records`
+records (each begins with a reset, so any prefix of one is a complete test with its expected results). A short
+scenario has at most FIELD_RECORDS records per field: every one but the history wrap and the random walk. That is
+every command (load, accumulate, read, zero flags, rollback of none, one and more than recorded, select, reset)
+on the fields with zero, all-ones and random values in every byte position: what the board adds to the module.
+The long scenarios test the module's history and long sequences: every record of the vectors goes through the
+same module RTL in verify:verilog, where a record costs a clock cycle instead of a few hundred over the line.
 """
 
 from __future__ import annotations
@@ -23,11 +23,14 @@ from .design import design
 
 SCENARIO, END = "06", "ff"  # record ops (docs/vectors.md)
 FIELD_OPS = ("01", "02", "03", "04")  # load, accumulate, read, zero flag: each names a field
+# The short scenarios have at most 12 records per field (max_and_zero; rollback_counts has 13 with one field);
+# the history wrap (history_depth + 3 accumulates and more) and the random walk (about 450) are longer.
+FIELD_RECORDS = 14
 
 
-def uart_records(hex_text: str, per_field: int) -> tuple[str, int, int]:
-    """(the records sent over the serial line, how many, how many the vectors hold): the scenarios of at most
-    per_field records per field, whole; 0: all of them. Counts include each scenario's reset record."""
+def uart_records(hex_text: str, per_scenario: int) -> tuple[str, int, int]:
+    """(the records sent over the serial line, how many, how many the vectors hold): each short scenario's first
+    per_scenario records; 0: every record of every scenario. Counts include each scenario's reset record."""
     scenarios: list[list[str]] = []
     end: list[str] = []
     for line in hex_text.splitlines():
@@ -39,12 +42,15 @@ def uart_records(hex_text: str, per_field: int) -> tuple[str, int, int]:
             scenarios.append([])
         scenarios[-1].append(line)
     fields = {line[2:4] for lines in scenarios for line in lines if line[:2].lower() in FIELD_OPS}
-    limit = per_field * max(1, len(fields))
-    kept = [line for lines in scenarios if per_field <= 0 or len(lines) - 1 <= limit for line in lines]
+    short = FIELD_RECORDS * max(1, len(fields))
+    if per_scenario <= 0:
+        kept = [line for lines in scenarios for line in lines]
+    else:
+        kept = [line for lines in scenarios if len(lines) - 1 <= short for line in lines[:per_scenario]]
     return "\n".join([*kept, *end]) + "\n", len(kept), sum(len(lines) for lines in scenarios)
 
 
-def sim_uart(layout: Layout, stem: str, per_field: int = 0) -> bool:
+def sim_uart(layout: Layout, stem: str, per_scenario: int = 0) -> bool:
     def check(ctx: Context) -> Counts:
         d = design(layout, stem)
         for tool in (IVERILOG, VVP, VERILATOR):
@@ -53,9 +59,9 @@ def sim_uart(layout: Layout, stem: str, per_field: int = 0) -> bool:
         tb_clock = tb_files(layout)
         testbench = str(d.folder / f"tb_uart_{d.key}.v")
         work = ctx.work / "sim"
-        text, sent, total = uart_records(Path(layout.vectors(stem, "hex")).read_text("ascii"), per_field)
+        text, sent, total = uart_records(Path(layout.vectors(stem, "hex")).read_text("ascii"), per_scenario)
         write_if_changed(work / "vectors.hex", text.encode("ascii"))
-        ctx.extra["uart_records"] = {"sent": sent, "total": total, "per_field": per_field}
+        ctx.extra["uart_records"] = {"sent": sent, "total": total, "per_scenario": per_scenario}
         if sent < total:
             ctx.notes.append(f"{sent} of {total} records over the serial line; verify:verilog replays all of them")
         out = ctx.run_flow("sim", sim_edam(f"tb_uart_{d.key}", [*tb_clock, *d.rtl, testbench]), work)
