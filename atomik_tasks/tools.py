@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import ToolMissing
 
@@ -71,7 +72,7 @@ def tool_version(tool: Tool, path: str) -> str:
                 return f"{tool.command} {importlib.metadata.version(tool.pip)}"
             if tool.npm:
                 name = tool.npm[0] + tool.npm[1:].split("@", 1)[0]  # "typescript@5", "@scope/pkg@1"
-                meta = json.loads(open(os.path.join(sys.prefix, "lib", "node_modules", name, "package.json")).read())
+                meta = json.loads(Path(sys.prefix, "lib", "node_modules", name, "package.json").read_text("utf-8"))
                 return f"{tool.command} {meta['version']}"
         except (importlib.metadata.PackageNotFoundError, OSError, ValueError, KeyError):
             pass  # not where this venv puts it: ask the program

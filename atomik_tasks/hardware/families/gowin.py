@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import CheckFailed
-from ...fsio import write_if_changed
+from ...fsio import sha256_file, write_if_changed
 from ...languages.check import CheckContext, Counts
 from ...tools import Tool, version
 from ..boards import Board
@@ -126,7 +126,7 @@ class ModuleUsage:
         )
         h = hashlib.sha256(f"{version(yosys)}\0{script}\0".encode())
         for name in files:
-            h.update(hashlib.sha256(Path(name).read_bytes()).digest())
+            h.update(sha256_file(Path(name)).encode())
         self.key = h.hexdigest()
         self.proc: subprocess.Popen[str] | None = None
         if self.out.exists() and self.stamp.exists() and self.stamp.read_text("ascii") == self.key:
