@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 tools: $(STAMP)
-	python -m atomik_tasks tools --install
+	python -m atomik_tasks tools --install --tests
 
 # Every doit call imports the package: compile it once here, since an interpreter run with
 # PYTHONDONTWRITEBYTECODE=1 (set on this kind of machine) would otherwise compile it on every call.

@@ -41,7 +41,7 @@ OPTIONS: tuple[Option, ...] = (
         "consume:<lang> in a plain `doit`: each SDK packaged the native way and used by a consumer project",
     ),
     Option("hardware", "board", "tangnano9k", "a module of atomik_tasks/hardware/boards/"),
-    Option("hardware", "baud", 115200, "the board's UART (docs/uart-protocol.md)"),
+    Option("hardware", "baud", 115200, "the board's UART (`atomik-tasks docs uart-protocol`)"),
     Option(
         "hardware",
         "flow",

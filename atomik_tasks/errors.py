@@ -15,6 +15,10 @@ class ConfigError(AtomikError):
 class ToolMissing(AtomikError):
     """A required program is not installed; the message names the package that provides it."""
 
+    def __init__(self, message: str, command: str = ""):
+        super().__init__(message)
+        self.command = command  # the program's name: a report keeps it, so the fix can check it is there after
+
 
 class CheckFailed(AtomikError):
     """A toolchain reported a problem; the message holds its first relevant lines."""

@@ -3,6 +3,7 @@ wrote. A failure of the cache is a miss with one warning line, never a failed or
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import os
@@ -11,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..config import Section
@@ -89,19 +90,49 @@ def _passed(spec: Spec) -> bool:
         return False
 
 
+def declared(layout: Layout, spec: Spec, rel: str) -> bool:
+    """Whether an entry's output path is one this task declares: one of its outputs, or a match of one of its
+    globs, inside build/ and reached through no symbolic link. A store is written by many machines: an entry
+    naming anything else (dodo.py, a schema, another task's output) is never written, as Bazel materializes
+    only an action's declared outputs."""
+    path = PurePosixPath(rel)
+    if path.is_absolute() or ".." in path.parts or not rel.startswith("build/"):
+        return False
+    outputs = {relative(layout, p) for p in spec.outputs}
+    by_glob = any(
+        path.parent == PurePosixPath(g).parent and fnmatch.fnmatchcase(path.name, PurePosixPath(g).name)
+        for g in spec.globs
+    )
+    if rel not in outputs and not by_glob:
+        return False
+    build = os.path.realpath(layout.build)
+    parent = os.path.realpath(os.path.join(layout.root, os.path.dirname(rel)))
+    dest = os.path.join(layout.root, rel)
+    return (parent == build or parent.startswith(build + os.sep)) and not os.path.islink(dest)
+
+
 def restore(store: Store, layout: Layout, spec: Spec, key: str, mark: bool = True) -> bool:
     """Every output from the store, or none of them (what was restored before a failure is removed). mark: say
-    "cached" in the report (not for a result a cluster worker just made for this run)."""
+    "cached" in the report (not for a result a cluster worker just made for this run). An entry that names an
+    output the task does not declare is bad: nothing of it is written, and it is removed from the store."""
     entry = store.get_action(key)
     if entry is None:
         return False
+    try:
+        undeclared = [o["path"] for o in entry["outputs"] if not declared(layout, spec, str(o["path"]))]
+    except (KeyError, TypeError):
+        undeclared = ["(an output without a path)"]
+    if undeclared:
+        store.remove_action(key)
+        raise StoreError(
+            f"ac/{key[:12]} names an output {spec.task} does not declare ({undeclared[0]}): entry ignored and removed",
+            bad_entry=True,
+        )
     done: list[Path] = []
     first: StoreError | None = None
     try:
         for out in entry["outputs"]:
             dest = Path(layout.root, out["path"])
-            if ".." in Path(out["path"]).parts or Path(out["path"]).is_absolute():
-                raise StoreError(f"ac/{key[:12]} names a path outside the project ({out['path']})", bad_entry=True)
             try:
                 store.get_blob(out["sha256"], dest)
                 done.append(dest)

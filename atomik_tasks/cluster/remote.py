@@ -100,7 +100,9 @@ def run_on_cluster(layout: Layout, spec: Spec, config: Config, local_action: Any
             print(f"{spec.task}: cached ({key[:12]})")
             return True
         store.log("miss")
-        inputs = [(relative(layout, f), store.put_blob(Path(f))) for f in files_read(layout, stem, kind == "sim:uart")]
+        # the package's own files the worker has (its installed copy): only the project's travel
+        read = [(relative(layout, f), f) for f in files_read(layout, stem, kind == "sim:uart")]
+        inputs = [(rel, store.put_blob(Path(f))) for rel, f in read if not rel.startswith("pkg:")]
     except (StoreError, OSError) as exc:
         warn(f"{spec.task}: {exc}")
         return local_action(*args)

@@ -1,25 +1,20 @@
 """The failed checks of one schema as `doit fix:<schema>` sees them: each report's error classified, with the
-knowledge base's fix (the install command of a missing tool, run with --apply as root; one more run of a
+knowledge base's fix (`atomik-tasks tools --install` for a missing tool, run with --apply; one more run of a
 transient failure; the seeds synth tries) or its advice."""
 
 from __future__ import annotations
 
 import json
-import os
-import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 from ..layout import Layout
+from ..tools import INSTALL_ALL, find
 from . import learned
 from .kb import KnowledgeBase, Match
 from .messages import report_failure
-
-_INSTALL = re.compile(r"(apt-get install|pip install) ([A-Za-z0-9][\w.+-]*)")
-_NPM = re.compile(r"npm install (?:--[\w-]+ )*--prefix (\S+) ([@\w][\w./@^~-]*)")
 
 
 def failed_reports(layout: Layout, stem: str) -> list[dict[str, Any]]:
@@ -35,31 +30,15 @@ def failed_reports(layout: Layout, stem: str) -> list[dict[str, Any]]:
     return out
 
 
-def install_command(message: str) -> list[str] | None:
-    """The command that installs the tool a ToolMissing message names."""
-    npm = _NPM.search(message)
-    if npm:  # a build tool npm installs into the venv
-        return ["npm", "install", "--global", "--no-audit", "--no-fund", "--prefix", npm.group(1), npm.group(2)]
-    m = _INSTALL.search(message)
-    if not m:
-        return None
-    if m.group(1) == "pip install":
-        return [sys.executable, "-m", "pip", "install", "-q", m.group(2)]
-    return ["apt-get", "install", "-y", "-qq", "--no-install-recommends", m.group(2)]
-
-
-def install(layout: Layout, match: Match, message: str) -> bool:
-    """Run the install command (apt-get only as root); True when it ran and succeeded."""
-    cmd = install_command(message)
-    if cmd is None:
-        print(f"    no install command in the message: {match.entry.advice}")
-        return False
-    if cmd[0] == "apt-get" and (os.geteuid() != 0 or not shutil.which("apt-get")):
-        print(f"    as root run: {' '.join(cmd)}")
-        return False
-    print(f"    running: {' '.join(cmd)}")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    ok = subprocess.run(cmd, env=env).returncode == 0
+def install(layout: Layout, match: Match, command: str) -> bool:
+    """`atomik-tasks tools --install` (every missing tool, apt-get only as root); True when `command` is
+    found afterwards (an install that ran but left the tool missing is a failure, and is said)."""
+    print(f"    running: {INSTALL_ALL}")
+    run = subprocess.run([sys.executable, "-m", "atomik_tasks", "tools", "--install"], capture_output=True, text=True)
+    ok = bool(command) and find(command) is not None
+    if not ok:
+        lines = [line for line in (run.stderr or run.stdout).splitlines() if line.startswith(("missing", "atomik"))]
+        print(f"    {command or 'the tool'} is still missing: {'; '.join(lines[-2:]) or match.entry.advice}")
     learned.count(layout, match.entry.id, ok)
     return ok
 
@@ -69,17 +48,19 @@ def fix_checks(layout: Layout, stem: str, kb: KnowledgeBase, apply: bool) -> int
     still_open = 0
     for report in failed_reports(layout, stem):
         task, error = report["task"], report.get("error", "")
-        match = kb.match(report_failure(report), task.split(":", 1)[0])
+        if report.get("missing_tool"):  # typed: whatever the tool's wording
+            match = kb.match_id("tool.missing", report_failure(report))
+        else:
+            match = kb.match(report_failure(report), task.split(":", 1)[0])
         cls = match.entry.cls if match else "unknown"
         print(f"{task}: [{cls}] {error}")
         kind = match.entry.fix.kind if match else "person"
-        if kind == "install":
-            cmd = install_command(error)
-            if apply and match and install(layout, match, error):
+        if kind == "install" and match:
+            if apply and install(layout, match, report.get("missing_tool", "")):
                 print(f"    installed; re-run: doit {task}")
                 continue
             if not apply:
-                print(f"    fix: {' '.join(cmd) if cmd else match.entry.advice}  (doit fix:{stem} --apply runs it)")
+                print(f"    fix: {INSTALL_ALL}  (doit fix:{stem} --apply runs it)")
         elif kind == "retry":
             print(f"    transient: re-run: doit {task}")
         elif kind == "timing":

@@ -103,6 +103,11 @@ class KnowledgeBase:
     def get(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)
 
+    def match_id(self, entry_id: str, message: str) -> Match | None:
+        """The entry a failure's type names (a missing tool), as an exact match."""
+        entry = self.get(entry_id)
+        return Match(entry, "exact", 100.0, 0, normalize(message)) if entry else None
+
     def match(self, message: str, stage: str = "") -> Match | None:
         """The entry for a failure message: a signature that matches its normalized form, else the nearest
         known example within FUZZY_DISTANCE edits, else None."""

@@ -19,7 +19,7 @@ from ..schema.rules import FIELD_NAME, LEGAL_WIDTHS, Reserved, get
 from ..schema.source import Located
 from . import jsontext
 
-DEFAULT_HISTORY_DEPTH = 64  # docs/schema-spec.md: what `doit fix` gives a rollback without history_depth
+DEFAULT_HISTORY_DEPTH = 64  # `atomik-tasks docs schema-spec`: what `doit fix` gives a rollback without history_depth
 _SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 _PASCAL = re.compile(r"[A-Z][A-Za-z0-9]*")
 _SNAKE_VALUE = re.compile(r"[a-z_][a-z0-9_]*")

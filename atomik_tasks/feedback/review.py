@@ -8,13 +8,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..layout import Layout
+from ..layout import PACKAGE_CHECK, Layout
+from ..tools import INSTALL_ALL
 from . import learned, record
 from .kb import KnowledgeBase, KnowledgeError, Match
 from .messages import diagnostic_text, report_failure
 
-# fix kinds that `doit fix:<schema> --apply` carries out
-_BY_FIX = {"install"}
 _NOT_REPAIRS = {"person", "choices", "choices-default", "choices-uniform", "retry", "timing"}
 
 
@@ -29,17 +28,23 @@ def _validate_message(layout: Layout, stem: str) -> str:
     return ""
 
 
-def _report_message(layout: Layout, task: str) -> str:
+def task_report(layout: Layout, task: str) -> dict[str, Any]:
+    """The JSON report a check task wrote this run ({} for a task without one)."""
     kind, _, rest = task.partition(":")
-    stem = rest.rsplit(":", 1)[-1]
-    name = {"verify": f"verify-{rest.split(':')[0]}", "sim": "sim-uart", "synth": "synth"}.get(kind)
+    stem = rest.rsplit(":", 1)[-1] if kind != "consume" else PACKAGE_CHECK
+    name = {
+        "verify": f"verify-{rest.split(':')[0]}",
+        "consume": f"consume-{rest}",
+        "sim": "sim-uart",
+        "synth": "synth",
+    }.get(kind)
     if not name:
-        return ""
+        return {}
     try:
         data = json.loads(Path(layout.report(name, stem)).read_text("utf-8"))
     except (OSError, ValueError):
-        return ""
-    return report_failure(data) if data.get("task") == task else ""
+        return {}
+    return data if isinstance(data, dict) and data.get("task") == task else {}
 
 
 def failure_message(layout: Layout, task: str, cause: str) -> str:
@@ -47,7 +52,8 @@ def failure_message(layout: Layout, task: str, cause: str) -> str:
     kind, _, stem = task.partition(":")
     if kind == "validate":
         return _validate_message(layout, stem) or cause
-    return _report_message(layout, task) or cause
+    report = task_report(layout, task)
+    return (report_failure(report) if report else "") or cause
 
 
 def _schema_of(task: str) -> str:
@@ -66,7 +72,9 @@ def _verdict(
         "tokens": 0,
     }
     stem = _schema_of(task)
-    if (task.startswith("validate:") and kind not in _NOT_REPAIRS) or kind in _BY_FIX:
+    if kind == "install":  # by the failure's type: the command installs every missing tool, whatever the task
+        return {**out, "fix": INSTALL_ALL, "outcome": "open"}
+    if task.startswith("validate:") and kind not in _NOT_REPAIRS:
         return {**out, "fix": f"doit fix:{stem} --apply", "outcome": "open"}
     if kind == "retry" and not retried:
         return {**out, "fix": f"doit {task}", "outcome": "open"}
@@ -110,7 +118,10 @@ def review(layout: Layout, records: list[dict[str, Any]]) -> list[dict[str, Any]
     for r in failed:
         task = r["name"]
         message = failure_message(layout, task, r.get("cause", ""))
-        match = kb.match(message, task.split(":", 1)[0]) if message else None
+        if task_report(layout, task).get("missing_tool"):  # typed: a missing tool, whatever its wording
+            match = kb.match_id("tool.missing", message)
+        else:
+            match = kb.match(message, task.split(":", 1)[0]) if message else None
         retried = any(a.get("task") == task and a.get("fix") == "retry" for a in out)
         out.append(_verdict(layout, kb, task, message, match, retried))
     return out

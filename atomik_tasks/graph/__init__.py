@@ -18,6 +18,7 @@ from .caching import cache_task
 from .feedback import diagnose_tasks, fix_tasks
 from .hardware import default_groups, hardware_tasks
 from .model import catalogue_task, fingerprint_tasks, model_tasks
+from .preflight import PLAIN_RUN, left_out, tools_task
 from .project import Project, group
 from .reporter import AtomikReporter
 from .sdk import check_tasks, consume_tasks, core_tasks, generate_tasks, vectors_tasks, verify_tasks
@@ -54,6 +55,17 @@ def doit_config(layout: Layout) -> dict[str, Any]:
 
 def _config(layout: Layout) -> dict[str, Any]:
     p = Project(layout)
+    PLAIN_RUN["left_out"] = left_out(p)
+    PLAIN_RUN["tasks"] = [
+        "tools",
+        *(g for g in GROUPS if g != "verify"),
+        "catalogue",
+        "core",
+        *default_groups(p),
+        "verify",
+        *(["consume"] if p.config.sdk.consume else []),
+        "check",
+    ]
     return {
         "backend": "sqlite3",
         "dep_file": layout.doit_db,
@@ -72,15 +84,8 @@ def _config(layout: Layout) -> dict[str, Any]:
         # doit hands out ready tasks in this order: the long ones (synthesis, the UART simulations) first, so
         # on a few cores the short ones fill in beside them instead of after; the consumers after verify, which
         # leaves them the warm caches (mypy's) the package checks wrote
-        "default_tasks": [
-            *(g for g in GROUPS if g != "verify"),
-            "catalogue",
-            "core",
-            *default_groups(p),
-            "verify",
-            *(["consume"] if p.config.sdk.consume else []),
-            "check",
-        ],
+        # `tools` first: a missing tool ends the run at once with the one command that installs it
+        "default_tasks": PLAIN_RUN["tasks"],
     }
 
 
@@ -114,6 +119,7 @@ def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
     p = _or_exit(lambda: Project(layout))
     for basename, doc in GROUPS.items():
         yield group(basename, None, doc)
+    yield tools_task(p)
     yield from fingerprint_tasks(p)
     yield catalogue_task(p)
     yield from model_tasks(p)

@@ -15,7 +15,7 @@ from ..hardware.design import remove_board, uart_files, write_board
 from ..hardware.hwtest import hwtest
 from ..hardware.program import preflight, program
 from ..hardware.sim import sim_uart
-from ..hardware.synth import synth_tools, tools_present
+from ..hardware.synth import missing_synth_tools, synth_tools
 from ..languages.verilog import IVERILOG, VERILATOR, VVP
 from ..languages.verilog.cores import tb_files
 from .caching import cached_action
@@ -172,5 +172,5 @@ def hardware_tasks(p: Project) -> Iterator[dict[str, Any]]:
 def default_groups(p: Project) -> list[str]:
     """Hardware groups in a plain `doit`: the board files, simulation, and synthesis when its tools exist."""
     hw = p.config.hardware
-    synth = hw.synthesize == "always" or (hw.synthesize == "auto" and tools_present(hw))
+    synth = hw.synthesize == "always" or (hw.synthesize == "auto" and not missing_synth_tools(hw))
     return ["board", *(["sim"] if hw.simulate else []), *(["synth"] if synth else [])]

@@ -22,6 +22,7 @@ from ..reports.record import record_run
 from ..reports.summary import summary_lines
 from .doitapi import has_actions as _has_actions
 from .doitapi import rerun_command, stale_tasks
+from .preflight import PLAIN_RUN
 
 
 def _closure(tasks: dict[str, Any], selected: list[str]) -> set[str]:
@@ -56,10 +57,12 @@ class AtomikReporter(ConsoleReporter):
         self.records: list[dict[str, Any]] = []
         self.tasks: dict[str, Any] = {}
         self.warned: list[str] = []  # up-to-date schemas that still have warnings
+        self.plain = False
 
     def initialize(self, tasks: dict[str, Any], selected_tasks: list[str]) -> None:
         self.tasks = tasks
         self.selected = set(selected_tasks)
+        self.plain = list(selected_tasks) == PLAIN_RUN["tasks"]  # a plain `doit`: its default tasks
         names = _closure(tasks, selected_tasks)
         self.total = sum(1 for n in names if _has_actions(tasks[n]))
 
@@ -202,6 +205,8 @@ class AtomikReporter(ConsoleReporter):
                 self.write(f"report: {self.layout.display(page)}\n")
         if self.warned:
             self.write(f"warnings in {', '.join(self.warned)}: `doit validate:<schema>` prints them\n")
+        if self.plain and PLAIN_RUN["left_out"]:
+            self.write(f"not in this run: {'; '.join(PLAIN_RUN['left_out'])}\n")
         self.write(f"{executed} executed, {self.uptodate} up to date, {len(failed)} failed in {seconds:.2f} s\n")
         if self.runtime_errors:
             self.write("Execution aborted.\n" + "\n".join(self.runtime_errors) + "\n")

@@ -1,5 +1,5 @@
-"""A software board: the UART protocol of docs/uart-protocol.md on a pseudo-terminal, backed by the reference
-model. It stands in for a Tang Nano 9K where none is connected (tests of the host driver, host programs).
+"""A software board: the UART protocol (`atomik-tasks docs uart-protocol`) on a pseudo-terminal, backed by the
+reference model. It stands in for a Tang Nano 9K where none is connected (tests of the host driver, host programs).
 
     python -m atomik_tasks.hardware.boardmodel build/views/_vectors/<schema>.json   # prints the pty path to use
 """
@@ -114,7 +114,7 @@ def main(argv: list[str]) -> int:
 
     parser = argparse.ArgumentParser(
         prog="python -m atomik_tasks.hardware.boardmodel",
-        description="Serve a software board (docs/uart-protocol.md) on a pseudo-terminal; prints its path.",
+        description="Serve a software board (`atomik-tasks docs uart-protocol`) on a pseudo-terminal; prints its path.",
     )
     parser.add_argument("view", help="the schema's vectors view: build/views/_vectors/<schema>.json (after `doit`)")
     parser.add_argument("--mode", choices=("normal", "silent", "garbled"), default="normal", help="fault to model")

@@ -1,4 +1,4 @@
-"""The board design of a schema: its module behind the UART command decoder (docs/uart-protocol.md), a UART
+"""The board design of a schema: its module behind the UART command decoder (`atomik-tasks docs uart-protocol`), a UART
 testbench, and the family's constraint file; written to build/board/<key>/ by board:<schema>."""
 
 from __future__ import annotations

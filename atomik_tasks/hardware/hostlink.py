@@ -1,4 +1,4 @@
-"""Host side of the board's UART protocol (docs/uart-protocol.md), over pyserial, and the vector replay.
+"""Host side of the board's UART protocol (`atomik-tasks docs uart-protocol`), over pyserial, and the vector replay.
 
 Every failure is a LinkError with one line that says what happened: no such port, no answer in time,
 or a reply that does not fit the protocol.

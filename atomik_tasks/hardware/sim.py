@@ -21,7 +21,7 @@ from ..languages.verilog.cores import tb_files
 from ..layout import Layout
 from .design import design
 
-SCENARIO, END = "06", "ff"  # record ops (docs/vectors.md)
+SCENARIO, END = "06", "ff"  # record ops (`atomik-tasks docs vectors`)
 FIELD_OPS = ("01", "02", "03", "04")  # load, accumulate, read, zero flag: each names a field
 # The short scenarios have at most 12 records per field (max_and_zero; rollback_counts has 13 with one field);
 # the history wrap (history_depth + 3 accumulates and more) and the random walk (about 450) are longer.

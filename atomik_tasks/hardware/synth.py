@@ -19,7 +19,7 @@ from ..errors import CheckFailed
 from ..fsio import read_json
 from ..languages.check import Counts
 from ..layout import Layout
-from ..tools import find
+from ..tools import Tool, find_tool
 from . import boards, families
 from .boards import Board
 from .design import Design, design
@@ -170,10 +170,10 @@ def synth_tools(hw: Section) -> tuple:
     return tuple(families.get(boards.get(hw.board).family).synth_tools)
 
 
-def tools_present(hw: Section) -> bool:
-    """Whether the board's synthesis tools are installed (synthesize = "auto" builds only then)."""
+def missing_synth_tools(hw: Section) -> list[Tool]:
+    """The board's synthesis tools that are not installed (synthesize = "auto" builds only without any)."""
     family = families.get(boards.get(hw.board).family)
-    return all(find(t.command) for t in family.synth_tools)
+    return [t for t in family.synth_tools if not find_tool(t)]
 
 
 def bitstream(layout: Layout, stem: str, hw: Section) -> Path:

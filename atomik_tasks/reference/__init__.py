@@ -1,1 +1,2 @@
-"""Reference stage: the executable semantics (docs/semantics.md) and the shared test vectors made from it."""
+"""Reference stage: the executable semantics (`atomik-tasks docs semantics`) and the shared test vectors made
+from it."""

@@ -1,4 +1,4 @@
-"""The executable form of docs/semantics.md: the model every generated SDK must match."""
+"""The executable form of `atomik-tasks docs semantics`: the model every generated SDK must match."""
 
 from __future__ import annotations
 

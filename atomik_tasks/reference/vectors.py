@@ -1,6 +1,6 @@
 """Shared test vectors: operation sequences with the reference model's results, for every SDK to replay.
 
-Format (docs/vectors.md), one operation per line, fields separated by one space, values in lowercase hex:
+Format (`atomik-tasks docs vectors`), one operation per line, fields separated by one space, values in lowercase hex:
 
     scenario <name>                 start again from a new object
     load <field> <hex>
@@ -202,7 +202,7 @@ def generate(vview: dict[str, Any]) -> list[Op]:
 
 
 def to_text(ops: list[Op]) -> str:
-    lines = ["# atomik-tasks shared test vectors; format: docs/vectors.md"]
+    lines = ["# atomik-tasks shared test vectors; format: `atomik-tasks docs vectors`"]
     for op in ops:
         kind = op[0]
         if kind == "scenario":

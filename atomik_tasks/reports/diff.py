@@ -20,7 +20,7 @@ from ..languages.normalize import check_schema, views
 from ..layout import VECTORS_VIEW, Layout
 
 LONG = 40  # strings longer than this are reported as "changed", not printed
-# Keys nothing generated depends on today (docs/schema-spec.md, "Keys that have no effect today").
+# Keys nothing generated depends on today (`atomik-tasks docs schema-spec`, "Keys that have no effect today").
 NO_EFFECT = re.compile(
     r"^schema\.delta_fields\.[^.]+\.(type|encoding|compression)\b"
     r"|^schema\.operations\.(accumulate|reconstruct)\.latency_cycles\b"

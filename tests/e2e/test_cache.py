@@ -145,3 +145,50 @@ def test_an_s3_store_served_on_loopback(tmp_path):
         assert report(b)["cached"] is True
     finally:
         server.stop()
+
+
+def _poison(store: Path, task_report: str, extra: dict) -> Path:
+    """Add one more output to the store's entry of verify:python (the one whose outputs hold task_report)."""
+    for entry in (store / "ac").iterdir():
+        data = json.loads(entry.read_text())
+        if any(o["path"] == task_report for o in data["outputs"]):
+            data["outputs"].append(extra)
+            entry.write_text(json.dumps(data))
+            return entry
+    raise AssertionError("no entry of verify:python in the store")
+
+
+@pytest.mark.parametrize("target", ["dodo.py", "schemas/edge-sensor-imu.json", "link", "other-task"])
+def test_a_poisoned_entry_writes_nothing_outside_what_the_task_declares(tmp_path, target):
+    """A team store is written by many machines: an entry naming a path its task does not declare (a source
+    file, a path through a symlink, another task's output) is a miss with one warning, removed, and nothing
+    of it is written."""
+    store = tmp_path / "store"
+    a, b = clone(tmp_path, "a"), clone(tmp_path, "b")
+    assert doit(a.root, str(store)).returncode == 0
+    evil = b"import os\nraise SystemExit('poisoned')\n"
+    digest = __import__("hashlib").sha256(evil).hexdigest()
+    (store / "cas" / digest).write_bytes(evil)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    if target == "link":  # build/reports/evil -> a folder outside the project
+        (b.root / "build" / "reports").mkdir(parents=True)
+        (b.root / "build" / "reports" / "evil").symlink_to(outside)
+        path = "build/reports/evil/x.py"
+    elif target == "other-task":
+        path = "build/reports/verify-c-edge-sensor-imu.json"
+    else:
+        path = target
+    before = (b.root / path).read_bytes() if (b.root / path).is_file() else None
+    entry = _poison(store, "build/reports/verify-python-edge-sensor-imu.json", {"path": path, "sha256": digest})
+    run = doit(b.root, str(store))
+    assert run.returncode == 0, run.stdout + run.stderr
+    said = run.stdout + run.stderr
+    assert "does not declare" in said and path in said, said
+    assert "verify:python:edge-sensor-imu: cached (" not in run.stdout  # it ran instead
+    after = (b.root / path).read_bytes() if (b.root / path).is_file() else None
+    assert after == before and not list(outside.iterdir())
+    # the bad entry was removed; the run stored its own in its place, without the extra output
+    assert path not in [o["path"] for o in json.loads(entry.read_text())["outputs"]]
+    again = doit(b.root, str(store), "list")
+    assert again.returncode == 0 and "poisoned" not in again.stderr

@@ -186,7 +186,7 @@ def test_a_transient_failure_that_repeats_is_escalated_not_looped(tmp_path):
     assert "needs a person: verify:c:edge-sensor-imu [transient]" in out.stdout
 
 
-def test_a_missing_tool_gets_its_install_command(tmp_path):
+def test_a_missing_tool_gets_the_one_install_command(tmp_path):
     """PATH without node (every other program of /usr/bin is there)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -197,10 +197,11 @@ def test_a_missing_tool_gets_its_install_command(tmp_path):
     p = make_project(tmp_path / "p", schemas=[EDGE])
     out = doit(p.root, "verify:javascript:edge-sensor-imu", env=env)
     assert out.returncode != 0
-    assert "fix: verify:javascript:edge-sensor-imu [tool-missing] doit fix:edge-sensor-imu --apply" in out.stdout
+    assert "fix: verify:javascript:edge-sensor-imu [tool-missing] atomik-tasks tools --install" in out.stdout
     shown = doit(p.root, "fix:edge-sensor-imu", env=env)
     assert "verify:javascript:edge-sensor-imu: [tool-missing] node not found on PATH" in shown.stdout
-    assert "apt-get install -y -qq --no-install-recommends nodejs" in shown.stdout
+    assert "fix: atomik-tasks tools --install  (doit fix:edge-sensor-imu --apply runs it)" in shown.stdout
+    assert "`make`" not in out.stdout + out.stderr + shown.stdout
 
 
 def real_failure(tmp_path: Path, cmd: list[str], files: dict[str, str]) -> str:

@@ -28,3 +28,43 @@ def test_init_writes_a_project_and_never_overwrites_one(tmp_path):
     assert (proj / "atomik.toml").read_text() == "[hardware]\nbaud = 9600\n"
     assert cli.main(["init", "--force", str(proj)]) == 0
     assert (proj / "atomik.toml").read_text() == config.default_toml()
+
+
+def test_init_writes_a_readme_and_keeps_the_token_ledger_out_of_git(tmp_path):
+    proj = tmp_path / "mine"
+    assert cli.main(["init", str(proj)]) == 0
+    readme = (proj / "README.md").read_text()
+    assert readme.startswith("# mine\n") and "atomik-tasks docs" in readme and "`make`" not in readme
+    subprocess.run(["git", "init", "-q", str(proj)], check=True)
+    for name in ("knowledge/llm-ledger.jsonl", "knowledge/learned.json", "build/x"):
+        (proj / name).parent.mkdir(parents=True, exist_ok=True)
+        (proj / name).write_text("{}")
+    ignored = subprocess.run(
+        ["git", "-C", str(proj), "check-ignore", "knowledge/llm-ledger.jsonl", "knowledge/learned.json", "build/x"],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert ignored == ["knowledge/llm-ledger.jsonl", "build/x"]  # learned fixes stay in
+
+
+def test_docs_ship_in_the_package_and_every_message_names_them_not_a_checkout_folder(capsys):
+    assert cli.main(["docs"]) == 0
+    listed = capsys.readouterr().out
+    for page in ("semantics", "schema-spec", "vectors", "uart-protocol", "fusesoc-generator"):
+        assert page in listed
+        assert cli.main(["docs", page]) == 0 and capsys.readouterr().out.startswith("# ")
+    assert cli.main(["docs", "nope"]) == 2
+    shipped = (ROOT / "atomik_tasks/feedback/knowledge.json").read_text() + (
+        ROOT / "atomik_tasks/config.py"
+    ).read_text()
+    assert "docs/" not in shipped and "`make`" not in shipped
+
+
+def test_tools_lists_every_tool_and_fails_when_one_is_missing(tmp_path):
+    env = {"PATH": str(tmp_path), "HOME": str(tmp_path)}  # nothing on PATH, no ~/.cargo
+    proc = subprocess.run(
+        [sys.executable, "-m", "atomik_tasks", "tools"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert proc.returncode == 1
+    assert "MISSING (Debian package iverilog)" in proc.stdout and "MISSING (Debian package make)" in proc.stdout
+    assert "atomik-tasks tools --install" in proc.stderr and "`make`" not in proc.stdout + proc.stderr

