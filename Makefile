@@ -5,7 +5,7 @@ BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(BIN):$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: all setup tools bytecode test lint bench clean
+.PHONY: all setup tools bytecode test lint journeys bench clean
 
 all: setup
 	doit
@@ -33,6 +33,12 @@ lint: setup
 
 test: lint
 	pytest
+	$(MAKE) journeys
+
+# Journeys a user takes outside this checkout: a wheel in a fresh venv, its own project, `doit` to a bitstream
+# (it installs from the package registries, as a user's pip and npm do).
+journeys: setup
+	python tests/journeys/own_project.py
 
 bench: setup
 	python bench/bench_core.py

@@ -57,3 +57,34 @@ def test_installed_package_inits_and_builds_a_project(tmp_path):
     ran = {line.split()[1] for line in run.stdout.splitlines() if line.startswith("[") and "]" in line}
     assert "generate:python:finance-price-tick" in ran and "verify:python:finance-price-tick" in ran
     assert not {t for t in ran if t.startswith(("generate:rust", "generate:c", "verify:rust", "verify:c:"))}, ran
+
+
+def test_a_missing_tool_ends_the_first_run_at_once_and_a_left_out_stage_is_said(tmp_path):
+    """PATH without iverilog and yosys: the plain `doit` fails at its first task with one line naming the one
+    command that installs them; synthesis ("auto") is not silently dropped: the summary says why."""
+    from projects import make_project
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for entry in os.scandir("/usr/bin"):
+        if entry.name not in ("iverilog", "yosys"):
+            (bin_dir / entry.name).symlink_to(entry.path)
+    env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{bin_dir}"}
+    proj = make_project(tmp_path / "p", config='[sdk]\nconsume = false\n[hardware]\nsynthesize = "auto"\n')
+    run = subprocess.run([sys.executable, "-m", "doit"], cwd=proj.root, env=env, capture_output=True, text=True)
+    assert run.returncode == 1
+    said = run.stdout + run.stderr
+    assert (
+        "missing tools: iverilog (Debian package iverilog); install them all with `atomik-tasks tools --install`"
+        in said
+    )
+    assert said.count("FAILED") == 1 and "verify:" not in said, said
+    assert "not in this run: consume ([sdk] consume = false); synth (yosys not installed: `atomik-tasks tools" in said
+    assert "`make`" not in said
+    # with the tool back, the same project builds (simulation included) and still says synthesis is left out
+    env["PATH"] = f"{os.path.dirname(sys.executable)}{os.pathsep}/usr/bin"
+    (bin_dir / "iverilog").symlink_to("/usr/bin/iverilog")
+    proj.root.joinpath("atomik.toml").write_text('[sdk]\nconsume = false\n[hardware]\nsynthesize = "never"\n')
+    ok = subprocess.run([sys.executable, "-m", "doit"], cwd=proj.root, env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout[-3000:]
+    assert "; synth ([hardware] synthesize = \"never\")" in ok.stdout

