@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from doit.exceptions import UnmetDependency
 from doit.reporter import ConsoleReporter
 
 from .. import config
@@ -58,18 +59,25 @@ class AtomikReporter(ConsoleReporter):
         self.tasks: dict[str, Any] = {}
         self.warned: list[str] = []  # up-to-date schemas that still have warnings
         self.plain = False
+        self.expected: set[str] = set()
 
     def initialize(self, tasks: dict[str, Any], selected_tasks: list[str]) -> None:
         self.tasks = tasks
         self.selected = set(selected_tasks)
         self.plain = list(selected_tasks) == PLAIN_RUN["tasks"]  # a plain `doit`: its default tasks
-        names = _closure(tasks, selected_tasks)
-        self.total = sum(1 for n in names if _has_actions(tasks[n]))
+        acting = [n for n in _closure(tasks, selected_tasks) if _has_actions(tasks[n])]
+        # N is fixed at the start: the tasks doit's own state says are not up to date, and those downstream of
+        # them (they may turn out up to date when an input is rewritten unchanged: they are then counted done)
+        try:
+            self.expected = stale_tasks(self.layout.doit_db, tasks, acting, {})
+        except Exception:  # a progress count must never fail the build it counts
+            self.expected = set(acting)
+        self.total = len(self.expected)
 
     @property
     def progress(self) -> str:
-        """[k/N]: N counts the tasks this run executes (up-to-date ones leave the count as they are found)."""
-        return f"[{self.done}/{self.total - self.uptodate}]"
+        """[k/N]: N counts the tasks this run may execute, k those settled so far."""
+        return f"[{self.done}/{max(self.total, self.done)}]"
 
     def execute_task(self, task: Any) -> None:
         if task.actions:
@@ -102,16 +110,22 @@ class AtomikReporter(ConsoleReporter):
         self.write(text)
 
     def add_failure(self, task: Any, fail: Any) -> None:
+        if not _has_actions(task):
+            return  # a group fails when one of its tasks did: that one was said already
+        if isinstance(fail, UnmetDependency):  # not run: one line, under the failure that stopped it
+            record = self._finish(task, "failure")
+            record["cause"] = f"not run: {fail.get_msg().strip()} failed"
+            self.write(f"{self.progress} not run: {task.name} (it needs {fail.get_msg().strip()})\n")
+            self.failures.append({"task": task, "exception": fail})
+            return
         record = self._finish(task, "failure")
         cause = self._block(task).strip("\n") or fail.get_msg().strip()
         lines = cause.splitlines()
         record["cause"] = next((line.strip() for line in lines if line.strip()), "failed")
         shown = "".join(f"    {line}\n" for line in lines[:15])
         more = f"    ... ({len(lines) - 15} more lines)\n" if len(lines) > 15 else ""
-        self.write(
-            f"{self.progress} FAILED {task.name}  {record['seconds']:.2f} s\n{shown}{more}"
-            f"    re-run just this: {rerun_command(task)}\n"
-        )
+        rerun = "" if f"re-run: {rerun_command(task)}" in cause else f"    re-run just this: {rerun_command(task)}\n"
+        self.write(f"{self.progress} FAILED {task.name}  {record['seconds']:.2f} s\n{shown}{more}{rerun}")
         self.failures.append({"task": task, "exception": fail})
 
     def skip_uptodate(self, task: Any) -> None:
@@ -122,6 +136,8 @@ class AtomikReporter(ConsoleReporter):
             self.warned.append(f"{task.name.partition(':')[2]} ({warnings})")
         if _has_actions(task):
             self.uptodate += 1
+            if task.name in self.expected:
+                self.done += 1  # counted in N, and settled without running
             self.records.append(
                 {"name": task.name, "status": "up-to-date", "start": None, "seconds": None, "targets": []}
             )
@@ -186,7 +202,7 @@ class AtomikReporter(ConsoleReporter):
         seconds = time.monotonic() - self.clock
         critical = False
         failed = [r for r in self.records if r["status"] == "failure"]
-        executed = sum(1 for r in self.records if r["status"] in ("success", "failure"))
+        executed = sum(1 for r in self.records if r["status"] in ("success", "failure") and r["start"])
         ran = [r for r in self.records if r["status"] != "up-to-date"]
         read_only = bool(ran) and all(r["name"] in ("diff", "ledger", "cache") for r in ran)  # they change nothing
         if Path(self.layout.build).is_dir() and not read_only:

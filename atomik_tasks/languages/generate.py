@@ -26,6 +26,10 @@ def _write_tree(root: Path, files: dict[str, str], manifest: Path) -> None:
 
 def generate(layout: Layout, language: str, stem: str) -> None:
     view = read_json(Path(layout.view(language, stem)))
+    if view == {"invalid": True}:  # normalize's stand-in for an invalid schema: its files go, nothing else
+        remove_listed(layout.manifest(language, stem), layout.sdk(language))
+        write_json(Path(layout.manifest(language, stem)), {})
+        return
     files = get(language).render_schema(view, layout.template_override(language))
     _write_tree(Path(layout.sdk(language)), files, Path(layout.manifest(language, stem)))
 

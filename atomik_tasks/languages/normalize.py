@@ -121,11 +121,18 @@ def views(model: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
+INVALID_VIEW = {"invalid": True}
+
+
+def is_invalid(view: dict[str, Any]) -> bool:
+    return view == INVALID_VIEW
+
+
 def build_model(layout: Layout, stem: str) -> None:
     """Write the result, identity, model and every view of one schema (never raises on bad input).
 
-    An invalid schema gets its result file (read by the validate task) and loses its
-    model and views, so nothing downstream can build from a stale copy.
+    An invalid schema gets its result file (read by the validate task) and loses its model and views (each
+    language's replaced by INVALID_VIEW), so nothing downstream can build from a stale copy.
     """
     path = Path(layout.schema(stem))
     clash_file = Path(layout.clash(stem))
@@ -139,8 +146,11 @@ def build_model(layout: Layout, stem: str) -> None:
     if model is None:
         write_json(Path(layout.model(stem, "ident")), {"stem": stem, "valid": False})
         Path(layout.model(stem, "model")).unlink(missing_ok=True)
-        for name in [VECTORS_VIEW, *all_languages()]:
-            Path(layout.view(name, stem)).unlink(missing_ok=True)
+        Path(layout.view(VECTORS_VIEW, stem)).unlink(missing_ok=True)
+        for name in all_languages():
+            # a stand-in view: generate:<lang>:<stem> runs on it and removes the schema's files (it does not wait
+            # for validate:<stem>, so one invalid schema never fails the package of the valid ones)
+            write_json(Path(layout.view(name, stem)), INVALID_VIEW)
         return
     # the warning count rides along so that task creation (which reads this file anyway) can say an
     # up-to-date schema still has warnings, at no cost

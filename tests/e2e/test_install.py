@@ -87,4 +87,4 @@ def test_a_missing_tool_ends_the_first_run_at_once_and_a_left_out_stage_is_said(
     proj.root.joinpath("atomik.toml").write_text('[sdk]\nconsume = false\n[hardware]\nsynthesize = "never"\n')
     ok = subprocess.run([sys.executable, "-m", "doit"], cwd=proj.root, env=env, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stdout[-3000:]
-    assert "; synth ([hardware] synthesize = \"never\")" in ok.stdout
+    assert '; synth ([hardware] synthesize = "never")' in ok.stdout

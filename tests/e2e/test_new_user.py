@@ -130,3 +130,23 @@ def test_warnings_of_an_up_to_date_schema_are_named_and_shown_on_request(tmp_pat
     assert "warnings in edge-sensor-imu (1): `doit validate:<schema>` prints them" in again.stdout
     named = plain_doit(proj, "validate:edge-sensor-imu")
     assert "catalogue.license is missing [missing-license]" in named.stdout, named.stdout
+
+
+def test_continue_past_an_invalid_schema_builds_and_verifies_every_valid_one(tmp_path):
+    proj = make_project(tmp_path / "p")
+    break_schema(proj)
+    run = plain_doit(proj, "--continue")
+    assert run.returncode != 0
+    record = json.loads((proj.root / "build/reports/run.json").read_text())
+    failed = {t["name"] for t in record["tasks"] if t["status"] == "failure"}
+    assert failed and all("edge-sensor-imu" in name for name in failed), failed
+    assert record["results"]["verify:rust:_package"]["status"] == "passed"
+    for lang in ("c", "javascript", "python", "rust", "verilog"):
+        for stem in ("finance-price-tick", "video-h264-delta"):
+            assert record["results"][f"verify:{lang}:{stem}"]["status"] == "passed", (lang, stem)
+    # one failure, said once; the tasks it stopped each one line; the count never passes its total
+    assert run.stdout.count("FAILED") == 1 and "FAILED validate:edge-sensor-imu" in run.stdout
+    assert "not run: verify:c:edge-sensor-imu (it needs validate:edge-sensor-imu" in run.stdout
+    counts = [tuple(map(int, m)) for m in re.findall(r"^\[(\d+)/(\d+)\]", run.stdout, re.M)]
+    assert counts and len({n for _, n in counts}) == 1 and all(k <= n for k, n in counts), counts
+    assert counts[-1][0] == counts[-1][1]
