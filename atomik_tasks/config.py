@@ -127,6 +127,14 @@ OPTIONS: tuple[Option, ...] = (
         env="ATOMIK_CLUSTER",
     ),
     Option(
+        "cluster",
+        "fallback",
+        "local",
+        "when no worker can take a task, or the scheduler stops answering: run it here, or fail it",
+        choices=("local", "fail"),
+    ),
+    Option("cluster", "wait_s", 10, "seconds without a worker (or an answering scheduler) before the fallback"),
+    Option(
         "reports", "fail_on_critical", False, "critical regression alerts fail the run", env="ATOMIK_FAIL_ON_CRITICAL"
     ),
 )

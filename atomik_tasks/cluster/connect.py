@@ -16,6 +16,7 @@ from ..fsio import locked
 from ..layout import Layout
 
 START_TIMEOUT_S = 60
+CONNECT_TIMEOUT_S = 5  # a scheduler that does not answer in this long is said in one line
 ALLOWED_FAILURES = 1  # a task whose worker dies is run elsewhere once more, then fails
 
 
@@ -70,9 +71,7 @@ def client(scheduler: str, layout: Layout) -> Any:
     try:
         from distributed import Client
     except ImportError:
-        raise ClusterError(
-            "dask.distributed is not installed: pip install -e '.[cluster]' (make installs it)"
-        ) from None
+        raise ClusterError("dask.distributed is not installed: pip install 'atomik-tasks[cluster]'") from None
     if scheduler.startswith("local:"):
         try:
             workers = int(scheduler.split(":", 1)[1])
@@ -84,7 +83,7 @@ def client(scheduler: str, layout: Layout) -> Any:
     else:
         address = scheduler
     try:
-        return Client(address, timeout=10)
+        return Client(address, timeout=CONNECT_TIMEOUT_S)
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"the Dask scheduler {address} cannot be reached: {exc}") from None
 

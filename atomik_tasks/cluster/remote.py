@@ -8,13 +8,16 @@ import contextlib
 import io
 import json
 import shutil
+import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from ..cache.cached import Spec, open_store, restore, save, warn
 from ..cache.keys import action_key, relative, tool_versions
 from ..cache.store import Store, StoreError
+from ..checks.runner import HEARTBEAT_MAX_S, HEARTBEAT_S
 from ..config import Config, Section
 from ..errors import CheckFailed
 from ..fsio import write_atomic
@@ -127,7 +130,13 @@ def run_on_cluster(layout: Layout, spec: Spec, config: Config, local_action: Any
             spec.globs,
         ),
     }
-    result = _submit(layout, config.cluster, spec.task, payload)
+    try:
+        result = _submit(layout, config.cluster, spec.task, payload)
+    except ClusterError as exc:  # unreachable at the start, or gone on the way: one line, then as configured
+        if config.cluster.fallback == "fail":
+            raise CheckFailed(f'{exc} ([cluster] fallback = "fail")') from None
+        print(f'warning: {exc}; running it here ([cluster] fallback = "local")', file=sys.stderr)
+        return local_action(*args)
     print(result["output"].rstrip("\n"))
     print(f"{spec.task}: ran on {result['worker']}")
     if result["learned"]:
@@ -145,24 +154,74 @@ def _shared_url(store: Store) -> str:
     return store.url if "://" in store.url else str(Path(store.url).expanduser().resolve())
 
 
+class ClusterGone(ClusterError):
+    """No worker could take the task, or the scheduler stopped answering: [cluster] fallback decides."""
+
+
+POLL_S = 0.5
+
+
+def _wait(dask: Any, future: Any, task: str, wait_s: float) -> dict[str, Any]:
+    """The future's result, saying now and then where the task is (queued, running on which worker, for how
+    long), like the synthesis heartbeat. ClusterGone after wait_s seconds with no worker, or with the scheduler
+    not answering (both read from the client's own state: no call that could hang)."""
+    start, address = time.monotonic(), dask.scheduler.address
+    gap, next_beat = HEARTBEAT_S, start + HEARTBEAT_S
+    lost_since: float | None = None
+    while True:
+        if future.done():
+            if future.status in ("finished", "error"):
+                return future.result()  # the task's own error (a killed worker twice) is raised as it is
+            raise ClusterGone(f"{task}: the scheduler {address} stopped answering (the task was {future.status})")
+        time.sleep(POLL_S)
+        now = time.monotonic()
+        workers = dask.scheduler_info().get("workers", {}) if dask.status == "running" else {}
+        if workers:
+            lost_since = None
+        elif lost_since is None:
+            lost_since = now
+        elif now - lost_since > wait_s:
+            if dask.status == "running":
+                raise ClusterGone(f"{task}: no worker is connected for {wait_s:g} s ({address})")
+            raise ClusterGone(f"{task}: the scheduler {address} stopped answering for {wait_s:g} s")
+        if now >= next_beat:
+            where = _where(dask, future) if dask.status == "running" else "waiting for the scheduler"
+            print(f"    ... {task}: {where}, {now - start:.0f} s", file=sys.__stderr__, flush=True)
+            gap = min(2 * gap, HEARTBEAT_MAX_S)
+            next_beat = now + gap
+
+
+def _where(dask: Any, future: Any) -> str:
+    try:
+        busy = [w for w, keys in dask.processing().items() if future.key in keys]
+    except Exception:  # a progress line must never fail the task it reports on
+        busy = []
+    return f"running on {busy[0]}" if busy else "queued on the cluster"
+
+
+def _resources(dask: Any) -> dict[str, int] | None:
+    """One synthesis per worker through the `synth` resource where the workers offer it (the LocalCluster this
+    tool starts does); plain `dask worker`s get the task without it (one per thread they run)."""
+    workers = dask.scheduler_info().get("workers", {}).values()
+    return {"synth": 1} if any("synth" in (w.get("resources") or {}) for w in workers) else None
+
+
 def _submit(layout: Layout, cluster: Section, task: str, payload: dict[str, Any]) -> dict[str, Any]:
     try:
         from distributed import KilledWorker
     except ImportError:
-        raise CheckFailed("dask.distributed is not installed: pip install -e '.[cluster]'") from None
-    try:
-        dask = client(str(cluster.scheduler), layout)
-    except ClusterError as exc:
-        raise CheckFailed(str(exc)) from None
+        raise CheckFailed("dask.distributed is not installed: pip install 'atomik-tasks[cluster]'") from None
+    dask = client(str(cluster.scheduler), layout)
     try:
         future = dask.submit(
-            run_remote, payload, resources={"synth": 1}, pure=False, key=f"{task}-{payload['key'][:12]}"
+            run_remote, payload, resources=_resources(dask), pure=False, key=f"{task}-{payload['key'][:12]}"
         )
-        return future.result()
+        return _wait(dask, future, task, float(cluster.wait_s))
     except KilledWorker as exc:
         raise CheckFailed(f"{task}: the worker running it died, and again on another worker ({exc})") from None
     finally:
-        dask.close()
+        with contextlib.suppress(Exception):
+            dask.close(timeout=2)
 
 
 def _merge_learned(layout: Layout, text: str) -> None:

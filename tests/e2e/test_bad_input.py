@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from projects import minimal_schema
 
 
@@ -35,8 +37,14 @@ def test_schema_turning_invalid_loses_its_views_and_keeps_others(project):
     run = project.doit("--continue")
     assert run.returncode != 0
     assert "[accumulate-enabled]" in run.tasks["validate:edge-sensor-imu"]["err"]
-    assert not (project.root / "build/views/rust/edge-sensor-imu.json").exists()
-    assert run.result("generate:rust:edge-sensor-imu") == "fail"  # dependent task failed: not built from stale data
+    # its view is the stand-in of an invalid schema: its generate task removes its files (nothing is built
+    # from stale data) and the valid schemas' package builds
+    assert json.loads((project.root / "build/views/rust/edge-sensor-imu.json").read_text()) == {"invalid": True}
+    assert run.result("generate:rust:edge-sensor-imu") == "success"
+    assert json.loads((project.root / "build/manifests/rust/edge-sensor-imu.json").read_text()) == {}
+    assert not [p for p in project.sdk.rglob("*") if "imu" in p.name.lower()]
+    assert run.result("verify:rust:_package") == "success"  # the crate without it
+    assert run.result("verify:rust:edge-sensor-imu") == "fail"  # not run: its schema is invalid
     # an invalid schema is unwired from the package index
     assert "IMUFusion" not in (project.sdk / "javascript/index.js").read_text()
     # it stays failing until fixed: the next run reports it again
