@@ -128,7 +128,7 @@ def test_plain_workers_run_a_synthesis_and_a_second_clone_restores_it_from_s3(tm
     start_s = time.monotonic()
     out = finish(start(project(tmp_path, "a"), env))
     took = time.monotonic() - start_s
-    assert f"synth:tiny: ran on tcp://127.0.0.1:" in out, out
+    assert "synth:tiny: ran on tcp://127.0.0.1:" in out, out
     print(f"one synthesis on a hand-started cluster: {took:.1f} s")
     b = project(tmp_path, "b")
     again = finish(start(b, env))
