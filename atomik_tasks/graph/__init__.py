@@ -111,8 +111,27 @@ def print_diff(layout: Layout) -> None:
     from ..reports.diff import report
     from .doitapi import stored_md5
 
-    for line in report(layout, stored_md5(layout.doit_db)):
+    tasks = [t for t in pipeline_tasks(layout) if t.get("actions")]
+    for line in report(layout, stored_md5(layout.doit_db), lambda files: downstream(tasks, files)):
         print(line)
+
+
+def downstream(tasks: list[dict[str, Any]], files: list[str]) -> list[str]:
+    """Every task that reads one of `files`, or reads what such a task writes (the task graph's file edges):
+    what an edit of those files runs again, the hardware included."""
+    readers: dict[str, list[dict[str, Any]]] = {}
+    for t in tasks:
+        for dep in t.get("file_dep", []):
+            readers.setdefault(dep, []).append(t)
+    seen: dict[str, dict[str, Any]] = {}
+    todo = list(files)
+    while todo:
+        for t in readers.get(todo.pop(), []):
+            name = f"{t['basename']}:{t['name']}" if t.get("name") else t["basename"]
+            if name not in seen:
+                seen[name] = t
+                todo += list(t.get("targets", []))
+    return sorted(seen)
 
 
 def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:

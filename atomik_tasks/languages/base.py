@@ -31,6 +31,9 @@ class Language:
     reads_description: bool = False
     #: Whether this target's view carries the hardware section.
     reads_hardware: bool = False
+    #: Whether its files name the schema's author and license (the Verilog module does not: an edit of them
+    #: would otherwise re-run the board design, its simulation and synthesis for a comment).
+    reads_authorship: bool = True
 
     # ---- stage 1: view -------------------------------------------------
     def view(self, model: dict[str, Any]) -> dict[str, Any]:
@@ -38,11 +41,13 @@ class Language:
         ident = model["identity"]
         view = {
             "stem": model["stem"],
-            "identity": {k: ident[k] for k in ("vertical", "field", "object", "version", "author", "license")},
+            "identity": {k: ident[k] for k in ("vertical", "field", "object", "version")},
             "fields": [{k: f[k] for k in ("name", "width", "default")} for f in model["fields"]],
             "reconstruct": model["operations"]["reconstruct"]["enabled"],
             "history_depth": model["operations"]["rollback"]["history_depth"],
         }
+        if self.reads_authorship:
+            view["identity"].update(author=ident["author"], license=ident["license"])
         if self.reads_description:
             view["identity"]["description"] = ident["description"]
         if self.reads_hardware:

@@ -55,8 +55,12 @@ def _show(value: Any) -> str:
 StoredMd5 = Callable[[str, str], "str | None"]  # (task, file) -> the md5 doit stored for that dependency
 
 
-def report(layout: Layout, stored_md5: StoredMd5 | None) -> list[str]:
-    """One block per schema; stored_md5 is None before the first build (every target will generate)."""
+Downstream = Callable[[list[str]], list[str]]  # changed files -> the tasks that will run again (from the graph)
+
+
+def report(layout: Layout, stored_md5: StoredMd5 | None, downstream: Downstream | None = None) -> list[str]:
+    """One block per schema; stored_md5 is None before the first build (every target will generate).
+    downstream: every task that reads a changed view, directly or through what it writes (hardware included)."""
     lines = []
     for stem in layout.stems():
         path = Path(layout.schema(stem))
@@ -71,12 +75,13 @@ def report(layout: Layout, stored_md5: StoredMd5 | None) -> list[str]:
             lines.append(f"{stem}: new schema: every target will generate and verify")
             continue
         changes = structural(json.loads(snapshot.read_text("utf-8")), current)
-        rebuild = []
+        rebuild, changed = [], []
         for name, view in views(model).items():
             task = f"generate:{name}:{stem}" if name != VECTORS_VIEW else f"vectors:{stem}"
             new_md5 = hashlib.md5(dump_json(view).encode("utf-8")).hexdigest()
             if stored_md5 is None or stored_md5(task, layout.view(name, stem)) != new_md5:
                 rebuild.append(name.lstrip("_"))
+                changed.append(layout.view(name, stem))
         if not changes and not rebuild:
             lines.append(f"{stem}: up to date")
             continue
@@ -84,6 +89,9 @@ def report(layout: Layout, stored_md5: StoredMd5 | None) -> list[str]:
         lines += [f"  {c}{' (no effect on generated code today)' if NO_EFFECT.match(c) else ''}" for c in changes]
         if rebuild:
             lines.append(f"  regenerates and re-verifies: {', '.join(sorted(rebuild))}")
+            if downstream is not None:
+                stages = sorted({t.removesuffix(f":{stem}") for t in downstream(changed)})
+                lines.append(f"  runs again: {', '.join(stages)}")
         else:
             lines.append("  no generated code changes (validation runs again)")
     return lines

@@ -150,3 +150,33 @@ def test_continue_past_an_invalid_schema_builds_and_verifies_every_valid_one(tmp
     counts = [tuple(map(int, m)) for m in re.findall(r"^\[(\d+)/(\d+)\]", run.stdout, re.M)]
     assert counts and len({n for _, n in counts}) == 1 and all(k <= n for k, n in counts), counts
     assert counts[-1][0] == counts[-1][1]
+
+
+def test_an_authorship_edit_runs_no_hardware_task_and_diff_lists_every_stage(tmp_path):
+    proj = make_project(tmp_path / "p", config='[sdk]\nconsume = false\n[hardware]\nsynthesize = "never"\n')
+    assert plain_doit(proj).returncode == 0
+
+    def reword(doc):
+        doc["catalogue"]["author"] = "Someone Else"
+        doc["catalogue"]["description"] = "Reworded for the docs."
+        doc["catalogue"].pop("license", None)
+
+    proj.edit_schema("edge-sensor-imu", reword)
+    diff = plain_doit(proj, "diff").stdout
+    runs = next(line for line in diff.splitlines() if line.startswith("  runs again:"))
+    assert "generate:python" in runs and not re.search(r"board|sim:uart|synth|verilog|core", runs), runs
+    run = proj.doit()
+    assert run.returncode == 0
+    hardware = {
+        t
+        for t in run.executed
+        if t.startswith(("board:", "sim:", "synth:", "core:", "generate:verilog", "verify:verilog"))
+    }
+    assert not hardware, hardware
+    assert "verify:python:edge-sensor-imu" in run.executed
+
+    proj.edit_schema("edge-sensor-imu", lambda d: d["schema"]["operations"]["rollback"].update(history_depth=512))
+    diff = plain_doit(proj, "diff").stdout
+    runs = next(line for line in diff.splitlines() if line.startswith("  runs again:"))
+    for stage in ("board", "core", "generate:verilog", "sim:uart", "synth", "verify:verilog"):
+        assert stage in runs.split(": ", 1)[1].split(", "), runs

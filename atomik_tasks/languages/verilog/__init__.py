@@ -66,6 +66,7 @@ class Verilog(Language):
     reserved = RESERVED
     tools = (VERILATOR, IVERILOG, VVP)
     reads_hardware = True
+    reads_authorship = False  # the module is hardware: a comment must not re-run synthesis
     package_check = False  # each module is linted and simulated on its own
     consume_tools = (FUSESOC,)
     consumer_templates = ("consumer.core", "consumer_tb.v")
