@@ -35,6 +35,7 @@ class Subject:
     src: Located | None
     reserved: Reserved
     taken: set[str] = field(default_factory=set)  # identity keys of the other schemas
+    keeps_identity: str = ""  # an identity clash's original keeps its name: the newcomer's file is renamed
 
     def value_at(self, diag: Diagnostic) -> tuple[tuple, Any]:
         """(the JSON path a diagnostic names, the value there); the value is None when there is none."""
@@ -76,7 +77,7 @@ def repair(kind: str) -> Callable[[Repair], Repair]:
 
 
 def _after(s: Subject, text: str) -> Subject:
-    return Subject(text, s.file, jsontext.parse(text, s.file), s.reserved, s.taken)
+    return Subject(text, s.file, jsontext.parse(text, s.file), s.reserved, s.taken, s.keeps_identity)
 
 
 def _number(value: Any) -> bool:
@@ -306,7 +307,7 @@ def history_depth(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal
     )
 
 
-def _free_catalogue_name(s: Subject, value: str, key: str) -> str | None:
+def free_catalogue_name(s: Subject, value: str, key: str) -> str | None:
     for n in range(2, 100):
         new = f"{value}{n}"
         forms = {new, naming.snake(new)}
@@ -325,7 +326,7 @@ def rename_catalogue(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Propo
     path, value = s.value_at(d)
     if not isinstance(value, str) or len(path) != 2:
         return None
-    new = _free_catalogue_name(s, value, path[1])
+    new = free_catalogue_name(s, value, path[1])
     if new is None:
         return None
     return Proposal(f"{path[1]} {value!r} -> {new!r} (free in every language)", jsontext.set_value(s.src, path, new))
@@ -337,7 +338,9 @@ def rename_object(s: Subject, d: Diagnostic, params: dict[str, Any]) -> Proposal
     value = get(s.src.doc, *path) if s.src else None
     if not isinstance(value, str) or path not in s.src.spans:
         return None
-    new = _free_catalogue_name(s, value, "object")
+    if s.keeps_identity:  # the built original: renaming it would change its generated API
+        return Proposal(f"this schema keeps {value!r}; a newcomer is renamed", choices=s.keeps_identity.split("; "))
+    new = free_catalogue_name(s, value, "object")
     if new is None:
         return None
     return Proposal(f"object {value!r} -> {new!r} (no other schema uses it)", jsontext.set_value(s.src, path, new))

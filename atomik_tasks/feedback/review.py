@@ -10,7 +10,7 @@ from typing import Any
 
 from ..layout import PACKAGE_CHECK, Layout
 from ..tools import INSTALL_ALL
-from . import learned, record
+from . import clash, learned, record
 from .kb import KnowledgeBase, KnowledgeError, Match
 from .messages import diagnostic_text, report_failure
 
@@ -74,6 +74,10 @@ def _verdict(
     stem = _schema_of(task)
     if kind == "install":  # by the failure's type: the command installs every missing tool, whatever the task
         return {**out, "fix": INSTALL_ALL, "outcome": "open"}
+    if task.startswith("validate:") and kind == "rename-object":  # a clash: the newcomer takes a new name
+        who = clash.role(layout, stem)
+        target = who.newcomers[0] if who and who.is_original else stem
+        return {**out, "fix": f"doit fix:{target} --apply", "outcome": "open"}
     if task.startswith("validate:") and kind not in _NOT_REPAIRS:
         return {**out, "fix": f"doit fix:{stem} --apply", "outcome": "open"}
     if kind == "retry" and not retried:
@@ -93,6 +97,8 @@ def review(layout: Layout, records: list[dict[str, Any]]) -> list[dict[str, Any]
     ran = [r for r in records if r["status"] in ("success", "failure") and r.get("start")]
     for r in ran:
         out += record.load(layout, r["name"])
+        if r["status"] == "success":  # it passes now: its escalation (and `doit diagnose:<task>`) is gone
+            record.clear_escalation(layout, r["name"])
     failed = [r for r in ran if r["status"] == "failure" and not r["name"].startswith("fix:")]
     if not failed:
         return out

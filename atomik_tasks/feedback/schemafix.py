@@ -21,11 +21,11 @@ from ..languages.normalize import check_text, identities
 from ..layout import Layout
 from ..schema.diagnostics import Diagnostic, errors
 from ..schema.model import identity, identity_key
-from . import learned, record
+from . import clash, learned, record
 from .kb import KnowledgeBase
 from .messages import diagnostic_text, normalize
 from .record import Attempt
-from .repairs import REPAIRS, Proposal, Subject
+from .repairs import REPAIRS, Proposal, Subject, free_catalogue_name
 
 RENAMES_FIRST = ("jsonc", "closest-key", "snake-field")
 
@@ -49,8 +49,15 @@ class SchemaFixer:
     """The repair loop over one schema's text (pure: nothing is written here)."""
 
     def __init__(
-        self, kb: KnowledgeBase, display: str, clashes_of: Callable[[str], list[str]], taken: set[str], max_rounds: int
+        self,
+        kb: KnowledgeBase,
+        display: str,
+        clashes_of: Callable[[str], list[str]],
+        taken: set[str],
+        max_rounds: int,
+        keeps_identity: str = "",
     ):
+        self.keeps_identity = keeps_identity
         self.kb = kb
         self.display = display
         self.clashes_of = clashes_of  # text -> the other schema files with the same identity
@@ -64,7 +71,7 @@ class SchemaFixer:
 
     def check(self, text: str) -> tuple[Subject, list[Diagnostic]]:
         src, diags = check_text(text, self.display, self.clashes_of(text))
-        return Subject(text, self.display, src, reserved(), self.taken), errors(diags)
+        return Subject(text, self.display, src, reserved(), self.taken, self.keeps_identity), errors(diags)
 
     def run(self, text: str, task: str) -> Outcome:
         subject, errs = self.check(text)
@@ -127,8 +134,19 @@ def _weight(subject: Subject, errs: list[Diagnostic]) -> float:
     return len(errs) if subject.src is not None else math.inf
 
 
-def _clashes_of(layout: Layout, stem: str) -> tuple[Callable[[str], list[str]], set[str]]:
-    others = {s: k for s, k in identities(layout).items() if s != stem}
+def _clashes_of(layout: Layout, stem: str) -> tuple[Callable[[str], list[str]], set[str], str]:
+    """(the other schema files a text's identity clashes with, the identity keys taken, and for the original of
+    a clash what renames the newcomer instead). A newcomer's taken keys include the names the newcomers before
+    it take, so two proposals never collide."""
+    keys = identities(layout)
+    others = {s: k for s, k in keys.items() if s != stem}
+    taken = set(others.values())
+    who = clash.role(layout, stem, keys)
+    keeps = ""
+    if who and who.is_original:
+        keeps = "; ".join(f"doit fix:{n} --apply renames {layout.display(layout.schema(n))}" for n in who.newcomers)
+    for earlier in who.before if who else []:
+        taken.add(_renamed_key(layout, earlier, taken))
 
     def clashes(text: str) -> list[str]:
         from ..schema.source import SourceError, parse_text
@@ -140,7 +158,23 @@ def _clashes_of(layout: Layout, stem: str) -> tuple[Callable[[str], list[str]], 
         key = identity_key(ident) if ident else None
         return sorted(layout.display(layout.schema(o)) for o, k in others.items() if key and k == key)
 
-    return clashes, set(others.values())
+    return clashes, taken, keeps
+
+
+def _renamed_key(layout: Layout, stem: str, taken: set[str]) -> str:
+    """The identity key an earlier newcomer takes when renamed (as its own `doit fix` would rename it)."""
+    from ..schema.source import SourceError, parse_text
+
+    text = Path(layout.schema(stem)).read_text("utf-8")
+    try:
+        src = parse_text(text, stem)
+    except SourceError:
+        return ""
+    subject = Subject(text, stem, src, reserved(), taken)
+    new = free_catalogue_name(subject, str(src.doc["catalogue"]["object"]), "object")
+    doc = {**src.doc, "catalogue": {**src.doc["catalogue"], "object": new}}
+    ident = identity(doc)
+    return identity_key(ident) if ident and new else ""
 
 
 def fix_schema(layout: Layout, stem: str, kb: KnowledgeBase, apply: bool, max_rounds: int) -> Outcome:
@@ -153,8 +187,8 @@ def fix_schema(layout: Layout, stem: str, kb: KnowledgeBase, apply: bool, max_ro
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{display}: cannot be read ({exc}): needs a person")
         return Outcome("", [])
-    clashes_of, taken = _clashes_of(layout, stem)
-    fixer = SchemaFixer(kb, display, clashes_of, taken, max_rounds)
+    clashes_of, taken, keeps = _clashes_of(layout, stem)
+    fixer = SchemaFixer(kb, display, clashes_of, taken, max_rounds, keeps)
     out = fixer.run(original, task)
     _print(out, display, original, apply, stem)
     if apply and out.text != original:

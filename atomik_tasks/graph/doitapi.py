@@ -72,7 +72,10 @@ def stale_tasks(dep_file: str, tasks: dict[str, Any], names: list[str], known: d
         if task is None:
             return False
         ok = dep.get_status(task, tasks).status == "up-to-date"
-        gates = [t for t in task.task_dep if t in tasks and has_actions(tasks[t])]
+        # a task_dep that reads and writes no file (a pre-flight check of a board) only orders: never a reason
+        gates = [
+            t for t in task.task_dep if t in tasks and has_actions(tasks[t]) and (tasks[t].file_dep or tasks[t].targets)
+        ]
         upstream = [*gates, *(producers[f] for f in task.file_dep if f in producers)]
         fresh[name] = ok and all(is_fresh(u) for u in upstream)
         return fresh[name]

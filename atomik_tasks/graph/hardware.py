@@ -122,7 +122,7 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "file_dep": [*design, *code],
         # `doit program:x` checks for the board before minutes of synthesis, also with -n 2 (where task_dep
         # order alone would start both at once)
-        "task_dep": [f"validate:{stem}", *([f"preflight:program:{stem}"] if p.programming else [])],
+        "task_dep": [f"validate:{stem}", *([f"preflight:program:{stem}"] if p.programs(stem) else [])],
         "uptodate": [config_changed(f"{hw.board}:{hw.flow}:{hw.timing}")],  # what changes a synthesis result
         "targets": [lay.report("synth", stem)],
         "clean": [(remove_paths, [[*_check_outputs(p, "synth", f"synth:{stem}", stem), lay.synth_dir(stem)]])],

@@ -19,9 +19,12 @@ class Project:
         self.languages = languages.all_languages()
         self.config = config.load(layout)
         self._idents: dict[str, tuple[dict[str, Any] | None, int]] = {}
-        # whether this `doit` call asked for program:<schema> (its pre-flight then gates synthesis too)
         self.retry = bool(self.config.feedback.retry_transient)
-        self.programming = any(arg.startswith("program") for arg in sys.argv[1:])
+        # the schemas this `doit` call programs (`program` alone: all of them)
+        self.programming = {a.partition(":")[2] or "*" for a in sys.argv[1:] if a.split(":")[0] == "program"}
+
+    def programs(self, stem: str) -> bool:
+        return stem in self.programming or "*" in self.programming
 
     def ident(self, stem: str) -> dict[str, Any] | None:
         """The identity file of a valid schema (read once per run), or None."""

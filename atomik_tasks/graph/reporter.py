@@ -204,20 +204,26 @@ class AtomikReporter(ConsoleReporter):
         failed = [r for r in self.records if r["status"] == "failure"]
         executed = sum(1 for r in self.records if r["status"] in ("success", "failure") and r["start"])
         ran = [r for r in self.records if r["status"] != "up-to-date"]
+        # tools a person runs by name (a diff, the ledger, the cache, a repair, a diagnosis): what they did is what
+        # they printed; the results and their stale marks are the next build's to say
         read_only = bool(ran) and all(r["name"] in ("diff", "ledger", "cache") for r in ran)  # they change nothing
+        # a repair or a diagnosis a person asked for by name: what it did is what it printed (the run is recorded,
+        # but results and their stale marks are the next build's to say)
+        asked = bool(ran) and all(r["name"].startswith(("fix:", "diagnose:")) for r in ran)
         if Path(self.layout.build).is_dir() and not read_only:
             feedback = self._feedback()
-            self._diagnose(feedback)
+            if not asked:
+                self._diagnose(feedback)
             run = record_run(
                 self.layout, self.records, self.started_at, seconds, sys.argv[1:], self._stale, feedback, self._llm()
             )
-            for line in summary_lines(run):
+            for line in [] if asked else summary_lines(run):
                 self.write(line + "\n")
-            critical = any(a["level"] == "critical" for a in run["alerts"])
+            critical = not asked and any(a["level"] == "critical" for a in run["alerts"])
             from ..reports import html
 
             page = html.update(self.layout, run)
-            if page:
+            if page and not asked:
                 self.write(f"report: {self.layout.display(page)}\n")
         if self.warned:
             self.write(f"warnings in {', '.join(self.warned)}: `doit validate:<schema>` prints them\n")

@@ -62,6 +62,7 @@ def test_a_build_names_the_fix_and_doit_fix_applies_it(tmp_path):
     applied = doit(p.root, "fix:width-12", "--apply")
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert "wrote schemas/width-12.json" in applied.stdout
+    assert "stale" not in applied.stdout and "results:" not in applied.stdout  # a repair says what it did
     assert any(a["outcome"] == "fixed" for a in run_json(p.root)["feedback"])
     built = doit(p.root)
     assert built.returncode == 0, built.stdout + built.stderr
@@ -184,6 +185,12 @@ def test_a_transient_failure_that_repeats_is_escalated_not_looped(tmp_path):
     assert escalation["reason"] == "a transient failure that repeated" and escalation["class"] == "transient"
     assert "killed by signal 9 (SIGKILL)" in escalation["message"]
     assert "needs a person: verify:c:edge-sensor-imu [transient]" in out.stdout
+    listed = doit(p.root, "list", "--all").stdout
+    assert "diagnose:verify:c:edge-sensor-imu" in listed
+    # gcc works again: the check passes, and its escalation (and its diagnose task) is gone
+    assert doit(p.root, "verify:c:edge-sensor-imu").returncode == 0
+    assert not Path(p.layout.escalation("verify:c:edge-sensor-imu")).exists()
+    assert "diagnose:verify:c:edge-sensor-imu" not in doit(p.root, "list", "--all").stdout
 
 
 def test_a_missing_tool_gets_the_one_install_command(tmp_path):

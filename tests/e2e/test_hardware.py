@@ -259,6 +259,26 @@ def test_program_without_a_board_fails_fast_with_one_clear_line(synthesized):
     assert said and "no tangnano9k found: check the USB cable and the udev rules" in said[0], check
 
 
+def test_a_failed_program_marks_no_other_schemas_synthesis_stale(synthesized):
+    """Stale marks come from doit's state only: programming one schema (no board here) leaves every other
+    schema's synthesis result as it was."""
+    other = synthesized.read_schema("tiny")
+    other["catalogue"]["object"] = "Other"
+    synthesized.write_schema("other", other)
+    try:
+        assert synthesized.doit("synth").returncode == 0
+        run = subprocess.run(
+            [sys.executable, "-m", "doit", "program:tiny"], cwd=synthesized.root, capture_output=True, text=True
+        )
+        assert run.returncode != 0
+        record = json.loads((synthesized.root / "build/reports/run.json").read_text())
+        assert record["results"]["synth:other"]["status"] == "passed"
+        assert record["results"]["synth:tiny"]["status"] == "passed"
+        assert "stale" not in run.stdout
+    finally:
+        synthesized.schema("other").unlink()
+
+
 def test_program_is_never_in_the_default_run(synthesized):
     run = synthesized.doit()
     assert not [n for n in run.tasks if n.startswith(("program:", "hwtest:"))]
