@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import random
 import shutil
 import sys
@@ -44,9 +45,10 @@ def run_case(stem: str, case: dict, work: Path) -> dict:
     """One broken schema through the fix loop in a fresh project; what it left."""
     project = work / stem
     (project / "schemas").mkdir(parents=True)
-    shutil.copy(CORPUS / f"{stem}.json", project / "schemas" / f"{stem}.json")
-    for other in case.get("with", []):
+    for other in case.get("with", []):  # the siblings were there first: the broken file is the newcomer
         shutil.copy(CORPUS / other, project / "schemas" / Path(other).name)
+        os.utime(project / "schemas" / Path(other).name, (1, 1))
+    shutil.copy(CORPUS / f"{stem}.json", project / "schemas" / f"{stem}.json")
     layout = Layout(project)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

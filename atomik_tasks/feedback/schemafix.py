@@ -90,10 +90,40 @@ class SchemaFixer:
                     progressed = True
                 if out.escalated:
                     break
+            if not progressed and not out.escalated:
+                # mistakes that are coupled (every width and DATA_WIDTH 48): each repair alone leaves a mismatch and
+                # is reverted; together they mend the file
+                step = self._together(subject, errs, task, round_no, out)
+                if step is not None:
+                    subject, errs = step
+                    progressed = True
             if not progressed:
                 break
         out.text, out.errors = subject.text, errs
         return out
+
+    def _together(
+        self, subject: Subject, errs: list[Diagnostic], task: str, round_no: int, out: Outcome
+    ) -> tuple[Subject, list[Diagnostic]] | None:
+        """Every repair of the round applied one after another and judged once, against the round's start."""
+        current, left = subject, errs
+        applied = []
+        for diag in sorted(errs, key=self._priority):
+            if _key(diag) not in {_key(e) for e in left}:
+                continue
+            match = self.kb.match(diagnostic_text(diag.rule, diag.path, diag.message), stage="validate")
+            repair = REPAIRS.get(match.entry.fix.kind) if match else None
+            proposal = repair(current, diag, match.entry.fix.params) if repair and match else None
+            if proposal is None or proposal.text is None:
+                continue
+            current, left = self.check(proposal.text)
+            applied.append((match, proposal))
+        if len(applied) < 2 or _weight(current, left) >= _weight(subject, errs):
+            return None
+        for match, proposal in applied:
+            summary = f"{proposal.summary} (judged with this round's other repairs)"
+            out.attempts.append(Attempt(task, match.entry.cls, match.entry.id, summary, round_no, "fixed", match.how))
+        return current, left
 
     def _one(
         self, subject: Subject, errs: list[Diagnostic], diag: Diagnostic, task: str, round_no: int, out: Outcome

@@ -272,3 +272,24 @@ def test_a_real_rust_compile_error_is_classified(tmp_path):
     error = real_failure(tmp_path, [cargo, "build", "--offline", "--quiet"], files)
     match = merged([]).match(error, "verify")
     assert match is not None and match.entry.cls == "rust-compile-error", error
+
+
+def test_a_copied_schema_is_the_one_renamed_and_two_copies_never_collide(tmp_path):
+    p = make_project(tmp_path / "p", schemas=[EDGE])
+    assert doit(p.root).returncode == 0  # the original has a good build
+    for copy in ("edge-copy", "edge-copy2"):
+        p.write_schema(copy, p.schema("edge-sensor-imu").read_text())
+    failed = doit(p.root, "--continue")
+    assert failed.returncode != 0
+    assert "fix: validate:edge-sensor-imu [identity-clash] doit fix:edge-copy --apply" in failed.stdout
+    assert "fix: validate:edge-copy2 [identity-clash] doit fix:edge-copy2 --apply" in failed.stdout
+    original = p.schema("edge-sensor-imu").read_text()
+    kept = doit(p.root, "fix:edge-sensor-imu", "--apply")
+    assert p.schema("edge-sensor-imu").read_text() == original  # a built original keeps its generated API
+    assert "doit fix:edge-copy --apply renames schemas/edge-copy.json" in kept.stdout
+    for copy in ("edge-copy", "edge-copy2"):
+        assert doit(p.root, f"fix:{copy}", "--apply").returncode == 0
+    objects = {s: p.read_schema(s)["catalogue"]["object"] for s in ("edge-sensor-imu", "edge-copy", "edge-copy2")}
+    assert len(set(objects.values())) == 3 and objects["edge-sensor-imu"] == "IMUFusion", objects
+    built = doit(p.root)
+    assert built.returncode == 0, built.stdout[-3000:]

@@ -4,6 +4,7 @@ expected.json written by hand from each mistake), through the same function `doi
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -28,6 +29,8 @@ def at(doc: dict, dotted: str):
 
 def project_with(tmp_path: Path, stem: str, others: tuple[str, ...] = (), config: str = ""):
     p = make_project(tmp_path / "p", schemas=[CORPUS / f"{stem}.json", *(CORPUS / o for o in others)], config=config)
+    later = p.schema(stem).stat().st_mtime + 60  # the broken file is the newcomer beside its siblings
+    os.utime(p.schema(stem), (later, later))
     return p
 
 
@@ -164,3 +167,20 @@ def test_an_unreadable_learned_file_is_named(tmp_path):
     Path(p.layout.learned).write_text("{not json")
     with pytest.raises(learned.KnowledgeError, match=r"knowledge/learned.json: not readable JSON"):
         learned.knowledge(p.layout)
+
+
+def test_coupled_mistakes_are_repaired_together(tmp_path, capsys):
+    """Every field width and DATA_WIDTH 48: each repair alone leaves a DATA_WIDTH mismatch and is reverted;
+    the round's repairs judged together take every width to 64 at once."""
+    p = make_project(tmp_path / "p", schemas=[ROOT / "schemas/edge-sensor-imu.json"])
+    doc = p.read_schema("edge-sensor-imu")
+    for f in doc["schema"]["delta_fields"].values():
+        f["width"] = 48
+    doc["hardware"]["rtl_params"]["DATA_WIDTH"] = 48
+    p.write_schema("edge-sensor-imu", doc)
+    ok, out = run_fix(p, "edge-sensor-imu", True, capsys)
+    assert ok and valid(p, "edge-sensor-imu"), out
+    fixed = p.read_schema("edge-sensor-imu")
+    assert {f["width"] for f in fixed["schema"]["delta_fields"].values()} == {64}
+    assert fixed["hardware"]["rtl_params"]["DATA_WIDTH"] == 64
+    assert "judged with this round's other repairs" in out
