@@ -13,19 +13,22 @@ from ..tools import INSTALL_ALL
 from . import clash, learned, record
 from .kb import KnowledgeBase, KnowledgeError, Match
 from .messages import diagnostic_text, report_failure
+from .schemafix import proposes_repair
 
 _NOT_REPAIRS = {"person", "choices", "choices-default", "choices-uniform", "retry", "timing"}
 
 
-def _validate_message(layout: Layout, stem: str) -> str:
+def _first_error(layout: Layout, stem: str) -> dict[str, Any]:
     try:
         result = json.loads(Path(layout.model(stem, "result")).read_text("utf-8"))
     except (OSError, ValueError):
-        return ""
-    for d in result.get("diagnostics", []):
-        if d.get("severity") == "error":
-            return diagnostic_text(d["rule"], d["path"], d["message"])
-    return ""
+        return {}
+    return next((d for d in result.get("diagnostics", []) if d.get("severity") == "error"), {})
+
+
+def _validate_message(layout: Layout, stem: str) -> str:
+    d = _first_error(layout, stem)
+    return diagnostic_text(d["rule"], d["path"], d["message"]) if d else ""
 
 
 def task_report(layout: Layout, task: str) -> dict[str, Any]:
@@ -78,6 +81,11 @@ def _verdict(
         who = clash.role(layout, stem)
         target = who.newcomers[0] if who and who.is_original else stem
         return {**out, "fix": f"doit fix:{target} --apply", "outcome": "open"}
+    if task.startswith("validate:") and kind not in _NOT_REPAIRS and not proposes_repair(layout, stem, kb):
+        # a known class whose repair does not apply here (no close spelling of an unknown key): the advice itself
+        first = _first_error(layout, stem)
+        where = f"{first['path']}: {first['message']}: " if first else ""
+        return {**out, "fix": "", "outcome": "open", "advice": where + (match.entry.advice if match else "")}
     if task.startswith("validate:") and kind not in _NOT_REPAIRS:
         return {**out, "fix": f"doit fix:{stem} --apply", "outcome": "open"}
     if kind == "retry" and not retried:

@@ -207,6 +207,17 @@ def _renamed_key(layout: Layout, stem: str, taken: set[str]) -> str:
     return identity_key(ident) if ident and new else ""
 
 
+def proposes_repair(layout: Layout, stem: str, kb: KnowledgeBase, max_rounds: int = 3) -> bool:
+    """Whether `doit fix:<stem> --apply` would change the schema (nothing is printed or written)."""
+    try:
+        original = Path(layout.schema(stem)).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    clashes_of, taken, keeps = _clashes_of(layout, stem)
+    out = SchemaFixer(kb, layout.display(layout.schema(stem)), clashes_of, taken, max_rounds, keeps).run(original, "")
+    return out.text != original
+
+
 def fix_schema(layout: Layout, stem: str, kb: KnowledgeBase, apply: bool, max_rounds: int) -> Outcome:
     """Run the loop on one schema file and print what it found and did."""
     path = Path(layout.schema(stem))

@@ -46,9 +46,35 @@ def _or_exit(make: Any) -> Any:
         raise SystemExit(2) from None
 
 
+DOIT_COMMANDS = {"list", "info", "forget", "clean", "ignore", "help", "strace", "dumpdb", "reset-dep", "auto"}
+
+
+def misasked(layout: Layout, argv: list[str]) -> str:
+    """One line for a request doit would answer with its own error (exit 3): `doit fix --apply` (the group takes
+    no options) and `doit diagnose:<task>` for a task with nothing escalated. "" when the request is fine."""
+    words = [a for a in argv if not a.startswith("-")]
+    if words and words[0] in DOIT_COMMANDS:
+        return ""
+    if "fix" in words and "--apply" in argv:
+        return "`doit fix` shows the repairs of every schema; write one with `doit fix:<schema> --apply`"
+    from .feedback import escalated
+
+    for word in words:
+        if word.startswith("diagnose:") and word.partition(":")[2] not in escalated(layout):
+            task = word.partition(":")[2]
+            open_ = escalated(layout)
+            which = f"; escalated now: {', '.join(open_)}" if open_ else "; none is escalated now"
+            return f"nothing to diagnose for {task}: no failure of it is escalated{which}"
+    return ""
+
+
 def doit_config(layout: Layout) -> dict[str, Any]:
     """DOIT_CONFIG: sqlite3 keeps every result when two runs overlap (dbm and json lose some)."""
     os.makedirs(layout.build, exist_ok=True)
+    wrong = misasked(layout, sys.argv[1:])
+    if wrong:
+        print(f"atomik-tasks: {wrong}", file=sys.stderr)
+        raise SystemExit(2)
     ledger.run_id()  # one id per `doit` call, inherited by its worker processes: the per-run token budget
     return _or_exit(lambda: _config(layout))
 

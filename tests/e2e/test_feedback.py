@@ -293,3 +293,21 @@ def test_a_copied_schema_is_the_one_renamed_and_two_copies_never_collide(tmp_pat
     assert len(set(objects.values())) == 3 and objects["edge-sensor-imu"] == "IMUFusion", objects
     built = doit(p.root)
     assert built.returncode == 0, built.stdout[-3000:]
+
+
+def test_a_fix_is_suggested_only_where_a_repair_exists_and_misasked_commands_get_one_line(tmp_path):
+    p = make_project(tmp_path / "p", schemas=[EDGE])
+    p.edit_schema("edge-sensor-imu", lambda d: d["schema"]["delta_fields"]["motion_delta"].update(description="x"))
+    run = doit(p.root)
+    assert run.returncode != 0
+    line = next(x for x in run.stdout.splitlines() if x.startswith("fix: validate:edge-sensor-imu"))
+    assert "doit fix:" not in line  # no repair exists for a key no valid key is near: the advice itself
+    assert "schema.delta_fields.motion_delta.description" in line and "remove it" in line
+    for args, said in (
+        (["diagnose:verify:c:edge-sensor-imu"], "nothing to diagnose for verify:c:edge-sensor-imu"),
+        (["fix", "--apply"], "write one with `doit fix:<schema> --apply`"),
+    ):
+        out = doit(p.root, *args)
+        assert out.returncode == 2, out.stdout + out.stderr
+        lines = [x for x in (out.stdout + out.stderr).splitlines() if x.strip()]
+        assert len(lines) == 1 and said in lines[0] and "Traceback" not in lines[0], lines
