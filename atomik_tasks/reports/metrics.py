@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -25,11 +26,14 @@ def metrics_of(run: dict[str, Any]) -> dict[str, Any]:
     for r in results:
         if not r["task"].startswith("synth:") and r["schema"] not in partial:
             by_schema[r["schema"]] = by_schema.get(r["schema"], 0) + r.get("passed", 0)
+    ran = sorted(t["name"] for t in run["tasks"] if t["status"] in ("success", "failure") and t.get("start"))
     return {
         "started": run["started"],
         "status": run["status"],
         "seconds": run["seconds"],
         "executed": run["counts"]["executed"],
+        # which tasks ran: build times are compared only between runs that ran the same ones
+        "ran": hashlib.sha256("\n".join(ran).encode()).hexdigest()[:16],
         "tests_passed": sum(r.get("passed", 0) for r in results if not r["task"].startswith("synth:")),
         "tests_by_schema": by_schema,
         "fmax_mhz": {r["schema"]: r["fmax_mhz"] for r in results if r.get("fmax_mhz")},
@@ -66,6 +70,9 @@ def regressions(current: dict[str, Any], history: list[dict[str, Any]]) -> list[
     ):
         for schema, now in current[key].items():
             past = [h[key][schema] for h in base if schema in h.get(key, {})]
+            last = next((h[key][schema] for h in reversed(history) if schema in h.get(key, {})), None)
+            if last == now:
+                continue  # said once, when it changed: the same figure again is no news
             if past and worse(now, _mean(past)):
                 alerts.append(
                     {
@@ -74,7 +81,8 @@ def regressions(current: dict[str, Any], history: list[dict[str, Any]]) -> list[
                         f"{now:g} against a baseline of {_mean(past):.1f}",
                     }
                 )
-    times = [h["seconds"] for h in base if h["executed"] == current["executed"]]
+    # like with like: the same tasks ran (a diagnosis is not a slow no-op, a one-language run not a slow full one)
+    times = [h["seconds"] for h in base if h.get("ran", h["executed"]) == current.get("ran", current["executed"])]
     if len(times) >= 3 and current["seconds"] > _mean(times) + max(2 * _stdev(times), TIME_NOISE_S):
         alerts.append(
             {

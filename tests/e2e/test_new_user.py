@@ -180,3 +180,13 @@ def test_an_authorship_edit_runs_no_hardware_task_and_diff_lists_every_stage(tmp
     runs = next(line for line in diff.splitlines() if line.startswith("  runs again:"))
     for stage in ("board", "core", "generate:verilog", "sim:uart", "synth", "verify:verilog"):
         assert stage in runs.split(": ", 1)[1].split(", "), runs
+
+
+def test_the_shipped_schemas_build_to_bitstreams_with_no_warning(tmp_path):
+    """What `make` builds: every shipped schema, synthesis included; nothing to warn about."""
+    proj = make_project(tmp_path / "p", config='[sdk]\nconsume = false\n[hardware]\nsynthesize = "always"\n')
+    run = plain_doit(proj)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    said = [line for line in (run.stdout + run.stderr).splitlines() if "warning" in line.lower()]
+    assert not said, said
+    assert len(list((proj.root / "build/synth").glob("*/*.fs"))) == 3

@@ -43,6 +43,17 @@ def test_regression_rules():
     ]
 
 
+def test_alerts_compare_like_with_like_and_say_a_change_once():
+    history = [_m(fmax=200.0) for _ in range(5)]
+    first = metrics.regressions(_m(fmax=180.0), history)
+    assert [a["message"] for a in first] == ["Fmax of s moved more than 5 %: 180 against a baseline of 200.0"]
+    assert metrics.regressions(_m(fmax=180.0), [*history, _m(fmax=180.0)]) == []  # said once
+    # build times: only runs that ran the same tasks (a diagnosis against no-op runs is no slow build)
+    noops = [{**_m(seconds=0.2), "ran": "empty"} for _ in range(5)]
+    assert metrics.regressions({**_m(seconds=6.0), "ran": "diagnose"}, noops) == []
+    assert metrics.regressions({**_m(seconds=6.0), "ran": "empty"}, noops)[0]["level"] == "note"
+
+
 def test_a_removed_schema_is_no_regression_but_a_schema_passing_fewer_is():
     history = [_m(by_schema={"a": 60, "b": 40}) for _ in range(3)]
     assert metrics.regressions(_m(by_schema={"a": 60}), history) == []
