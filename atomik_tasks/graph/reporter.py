@@ -82,6 +82,8 @@ class AtomikReporter(ConsoleReporter):
     def execute_task(self, task: Any) -> None:
         if task.actions:
             self.starts[task.name] = (time.monotonic(), datetime.now(UTC).isoformat(timespec="milliseconds"))
+            if task.verbosity >= 2:  # its output is printed live: its line goes first, the output under it
+                self.write(f"[{self.done + 1}/{max(self.total, self.done + 1)}] {task.name}\n")
 
     def _finish(self, task: Any, status: str) -> dict[str, Any]:
         began, stamp = self.starts.get(task.name, (time.monotonic(), None))
@@ -103,8 +105,10 @@ class AtomikReporter(ConsoleReporter):
         if not task.actions:
             return
         record = self._finish(task, "success")
+        if task.verbosity >= 2:  # its line and its output were shown live
+            return
         text = f"{self.progress} {task.name}  {record['seconds']:.2f} s\n"
-        out = self._block(task).strip("\n") if task.verbosity < 2 else ""  # verbosity 2 was shown live
+        out = self._block(task).strip("\n")
         if out:
             text += "".join(f"    {line}\n" for line in out.splitlines())
         self.write(text)
