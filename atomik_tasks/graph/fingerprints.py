@@ -9,7 +9,7 @@ Which files each stage depends on is derived from the package tree, by folder, n
 - <language>: the languages' shared modules and everything in languages/<language>/ (code and templates);
 - checks: checks/ (the runner every verify, simulation and synthesis goes through);
 - hardware: hardware/ (boards, families, the board design and its templates);
-- reports: reports/, feedback/, cache/, cluster/, graph/, cli/ and __main__.py (they change no build output:
+- reports: reports/, feedback/, cache/, cluster/, graph/, cli/, docs/ and __main__.py (they change no build output:
   the feedback loop retries, picks seeds and classifies, the cache restores byte-identical outputs, a cluster
   runs the same stage functions elsewhere, but what passes is judged by the checks; when this one changes the
   reporter writes the HTML page again).
@@ -76,6 +76,7 @@ def stage_files(package: str = PACKAGE) -> dict[str, list[str]]:
             *_walk(os.path.join(pkg, "cluster")),
             *_walk(os.path.join(pkg, "graph")),
             *_walk(os.path.join(pkg, "cli")),
+            *_walk(os.path.join(pkg, "docs")),
             *(os.path.join(pkg, n) for n in _BASE_SKIP if os.path.exists(os.path.join(pkg, n))),
         ],
     }

@@ -25,7 +25,7 @@ class Language:
     reserved: frozenset[str] = frozenset()
     #: Field names whose generated identifiers would equal the generator's own: {name: why}.
     reserved_fields: dict[str, str] = {}  # noqa: RUF012 (read-only)
-    #: Programs its check runs (installed by `make`, named in the error when missing).
+    #: Programs its check runs (installed by `atomik-tasks tools --install`, named in the error when missing).
     tools: tuple[Tool, ...] = ()
     #: Whether this target's view carries catalogue.description (it costs a regeneration on every edit).
     reads_description: bool = False
@@ -152,7 +152,7 @@ class Language:
     # ---- consume: the package as its own ecosystem uses it --------------
     #: Files of a tiny consumer project (templates/consumer/<name>.j2), rendered for one schema.
     consumer_templates: tuple[str, ...] = ()
-    #: Programs the consumer build runs besides `tools` (installed by `make`).
+    #: Programs the consumer build runs besides `tools` (installed by `atomik-tasks tools --install`).
     consume_tools: tuple[Tool, ...] = ()
 
     def consume(self, ctx: CheckContext, consumer: Consumer) -> Counts:

@@ -1,4 +1,4 @@
-"""The official anthropic SDK, imported only when a diagnosis runs (`pip install -e '.[llm]'`). It reads
+"""The official anthropic SDK, imported only when a diagnosis runs (`pip install 'atomik-tasks[llm]'`). It reads
 ANTHROPIC_API_KEY and honours ANTHROPIC_BASE_URL itself; its retries cover rate limits and overload. Every
 failure becomes one ModelError line; the key is never printed or recorded."""
 
@@ -47,7 +47,7 @@ def make(llm: Section) -> Any:
     try:
         import anthropic
     except ImportError:
-        raise ModelError("the anthropic SDK is not installed: pip install -e '.[llm]' (make installs it)") from None
+        raise ModelError("the anthropic SDK is not installed: pip install 'atomik-tasks[llm]'") from None
     return anthropic.Anthropic(timeout=float(llm.timeout_s), max_retries=int(llm.max_retries))
 
 
