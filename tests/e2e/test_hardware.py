@@ -233,7 +233,10 @@ def test_missing_synthesis_tool_fails_with_an_install_hint(synthesized, tmp_path
     run = synthesized.doit("synth:tiny", env={**os.environ, "PATH": str(bin_dir)})
     assert run.returncode != 0
     assert "yosys not found on PATH" in run.tasks["synth:tiny"]["err"]
-    assert "apt-get install yosys" in run.tasks["synth:tiny"]["err"]
+    assert (
+        "Debian package yosys" in run.tasks["synth:tiny"]["err"]
+        and "atomik-tasks tools --install" in run.tasks["synth:tiny"]["err"]
+    )
     synthesized.forget("synth:tiny")
 
 

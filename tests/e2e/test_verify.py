@@ -222,7 +222,7 @@ def test_missing_tool_fails_with_an_install_hint(built_project, tmp_path):
         run = built_project.doit("verify:verilog:edge-sensor-imu", env=env)
         assert run.returncode != 0
         err = run.tasks["verify:verilog:edge-sensor-imu"]["err"]
-        assert "verilator not found on PATH" in err and "apt-get install verilator" in err, err
+        assert "verilator not found on PATH" in err and "(Debian package verilator" in err, err
         assert built_project.report("verify:verilog:edge-sensor-imu")["status"] == "failed"
     finally:
         built_project.forget("verify:verilog:edge-sensor-imu")
