@@ -6,6 +6,7 @@ Set in DOIT_CONFIG; `doit -r console` (or json) still selects doit's own. Tasks 
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -17,10 +18,12 @@ from doit.reporter import ConsoleReporter
 
 from .. import config
 from ..feedback.llm import ledger
+from ..fsio import write_json
 from ..languages.normalize import warning_lines
 from ..layout import Layout
 from ..reports.record import record_run
 from ..reports.summary import summary_lines
+from ..reports.trace import critical_line, critical_path, trace
 from .doitapi import has_actions as _has_actions
 from .doitapi import rerun_command, stale_tasks
 from .preflight import PLAIN_RUN
@@ -37,6 +40,23 @@ def _closure(tasks: dict[str, Any], selected: list[str]) -> set[str]:
         stack.extend(tasks[name].task_dep)
         stack.extend(tasks[name].setup_tasks)
     return seen
+
+
+_RAN_ON = re.compile(r": ran on (\S+)$", re.M)
+_SEEDS = re.compile(r"(?:best of|on run \d+ of) (\d+) place-and-route runs?|on run \d+ of (\d+)")
+
+
+def _trace_facts(output: str) -> dict[str, Any]:
+    """What a task's own lines say about how it ran: restored from the cache, on which cluster worker, how many
+    times the feedback loop ran it again, how many place-and-route seeds it tried."""
+    facts: dict[str, Any] = {"cached": ": cached (" in output, "retries": output.count(" once more")}
+    worker = _RAN_ON.search(output)
+    if worker:
+        facts["lane"] = f"worker {worker.group(1)}"
+    seeds = _SEEDS.search(output)
+    if seeds:
+        facts["seeds"] = int(seeds.group(1) or seeds.group(2))
+    return facts
 
 
 def _indent(lines: list[str]) -> str:
@@ -60,6 +80,7 @@ class AtomikReporter(ConsoleReporter):
         self.warned: list[str] = []  # up-to-date schemas that still have warnings
         self.plain = False
         self.expected: set[str] = set()
+        self.slots: dict[str, int] = {}  # running task -> its job slot
 
     def initialize(self, tasks: dict[str, Any], selected_tasks: list[str]) -> None:
         self.tasks = tasks
@@ -82,18 +103,26 @@ class AtomikReporter(ConsoleReporter):
     def execute_task(self, task: Any) -> None:
         if task.actions:
             self.starts[task.name] = (time.monotonic(), datetime.now(UTC).isoformat(timespec="milliseconds"))
+            slot = min(set(range(1, len(self.slots) + 2)) - set(self.slots.values()))  # the job slot it runs in
+            self.slots[task.name] = slot
             if task.verbosity >= 2:  # its output is printed live: its line goes first, the output under it
                 self.write(f"[{self.done + 1}/{max(self.total, self.done + 1)}] {task.name}\n")
 
     def _finish(self, task: Any, status: str) -> dict[str, Any]:
         began, stamp = self.starts.get(task.name, (time.monotonic(), None))
+        slot = self.slots.pop(task.name, None)
         record = {
             "name": task.name,
             "status": status,
             "start": stamp,
             "seconds": round(time.monotonic() - began, 3),
             "targets": list(task.targets),
+            # for the trace: when it began on this run's clock, where it ran, what the feedback loop did
+            "began": began if stamp else None,
+            "lane": f"job slot {slot}" if slot else "job slot 1",
         }
+        if stamp and task.actions:
+            record.update(_trace_facts(self._block(task)))
         self.records.append(record)
         self.done += 1
         return record
@@ -192,6 +221,39 @@ class AtomikReporter(ConsoleReporter):
         except Exception as exc:  # a report must never fail the build it reports on
             self.write(f"note: the diagnosis failed ({exc})\n")
 
+    def _study(self) -> dict[str, Any] | None:
+        """The trace of what ran (build/reports/trace.json) and its critical path over the graph's edges (a
+        task's task_deps that ran and the tasks that wrote its file_deps). Never fails the run it studies."""
+        try:
+            ran = {r["name"]: r for r in self.records if r.get("began") is not None}
+            producers = {t: task.name for task in self.tasks.values() for t in task.targets}
+
+            def acting(names: list[str], seen: set[str]) -> list[str]:
+                """Task deps with a group replaced by its members (a group only waits for them)."""
+                out = []
+                for n in names:
+                    if n in seen or n not in self.tasks:
+                        continue
+                    seen.add(n)
+                    out += [n] if _has_actions(self.tasks[n]) else acting(list(self.tasks[n].task_dep), seen)
+                return out
+
+            preds = {}
+            for name in ran:
+                task = self.tasks[name]
+                preds[name] = [
+                    *acting(list(task.task_dep), set()),
+                    *(producers[f] for f in task.file_dep if f in producers),
+                ]
+            path = critical_path({n: float(r["seconds"]) for n, r in ran.items()}, preds)
+            on_path = {step["task"] for step in path["tasks"]}
+            events = trace([{**r, "critical": r["name"] in on_path} for r in ran.values()], self.clock)
+            write_json(Path(self.layout.reports, "trace.json"), events)
+            return path
+        except Exception as exc:  # a report must never fail the build it reports on
+            self.write(f"note: no trace of this run ({exc})\n")
+            return None
+
     def _llm(self) -> dict[str, Any]:
         try:
             return ledger.run_totals(self.layout, ledger.run_id())
@@ -218,11 +280,22 @@ class AtomikReporter(ConsoleReporter):
             feedback = self._feedback()
             if not asked:
                 self._diagnose(feedback)
+            studied = self._study() if executed else None
             run = record_run(
-                self.layout, self.records, self.started_at, seconds, sys.argv[1:], self._stale, feedback, self._llm()
+                self.layout,
+                self.records,
+                self.started_at,
+                seconds,
+                sys.argv[1:],
+                self._stale,
+                feedback,
+                self._llm(),
+                studied,
             )
             for line in [] if asked else summary_lines(run):
                 self.write(line + "\n")
+            if studied and studied["tasks"] and not asked:
+                self.write(critical_line(studied) + "\n")
             critical = not asked and any(a["level"] == "critical" for a in run["alerts"])
             from ..reports import html
 

@@ -99,9 +99,11 @@ def timeline(run: dict[str, Any]) -> str:
             lane = len(lanes) - 1
         lanes[lane] = start + secs
         placed.append((lane, start, secs, name))
+    critical = {t["task"] for t in (run.get("critical_path") or {}).get("tasks", [])}
     fig, ax = _subplots(figsize=(10, 0.6 + 0.5 * len(lanes)))
-    for lane, start, secs, _ in placed:
-        ax.broken_barh([(start, max(secs, 0.01))], (lane - 0.4, 0.8))
+    for lane, start, secs, name in placed:
+        color = "#d62728" if name in critical else "#1f77b4"  # the critical path in red
+        ax.broken_barh([(start, max(secs, 0.01))], (lane - 0.4, 0.8), color=color)
     for lane, x, label in timeline_labels(placed):
         ax.text(x, lane, label, fontsize=7, va="center")
     ax.set_yticks(range(len(lanes)), [f"worker {i + 1}" for i in range(len(lanes))])

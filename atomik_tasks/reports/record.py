@@ -35,6 +35,7 @@ def record_run(
     stale: Callable[[list[str]], set[str]] | None = None,
     feedback: list[dict[str, Any]] | None = None,
     llm: dict[str, Any] | None = None,
+    critical: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write run.json, its copy in runs/, junit.xml, metrics.jsonl and context.json; return the record.
 
@@ -73,6 +74,8 @@ def record_run(
         "feedback": feedback or [],
         "llm": llm or {"calls": 0, "tokens": 0},
     }
+    if critical and critical["tasks"]:
+        run["critical_path"] = critical
     run["alerts"] = append_metrics(layout, run)
     reports = Path(layout.reports)
     # compact: json's C encoder is used only without indent, and this file is rewritten on every run

@@ -185,3 +185,57 @@ def test_fewer_tests_passing_is_critical_and_can_fail_the_run(tmp_path):
     )
     assert strict.returncode == 1
     assert "failing the run: critical alerts" in strict.stdout
+
+
+def test_the_trace_holds_every_task_that_ran_and_no_op_writes_none(tmp_path):
+    proj = make_project(tmp_path / "p", schemas=[Path(__file__).parents[2] / "schemas/edge-sensor-imu.json"])
+    first = plain_doit(proj, "-n", "2")
+    assert first.returncode == 0, first.stdout[-3000:]
+    record = json.loads((proj.root / "build/reports/run.json").read_text())
+    jsonschema.validate(record, SCHEMA)
+    trace = json.loads((proj.root / "build/reports/trace.json").read_text())
+    ran = {t["name"] for t in record["tasks"] if t["status"] in ("success", "failure") and t["start"]}
+    events = [e for e in trace["traceEvents"] if e["ph"] == "X"]
+    assert {e["name"] for e in events} == ran and len(events) == len(ran)
+    assert all({"name", "cat", "ts", "dur", "pid", "tid"} <= set(e) for e in events)
+    assert len({e["tid"] for e in events}) == 2  # -n 2: two job slots
+    path = record["critical_path"]
+    assert path["tasks"] and path["seconds"] <= record["seconds"]
+    assert "critical path:" in first.stdout and f"bottleneck: {path['bottleneck']['stage']}" in first.stdout
+    page = (proj.root / "build/reports/index.html").read_text()
+    assert '<a href="trace.json">' in page and f"<b>{path['bottleneck']['stage']}</b>" in page
+    before = (proj.root / "build/reports/trace.json").stat().st_mtime_ns
+    noop = plain_doit(proj)
+    assert "0 executed" in noop.stdout and (proj.root / "build/reports/trace.json").stat().st_mtime_ns == before
+
+
+SLOW_GCC = """#!/bin/sh
+# gcc, three seconds slower per call: a slow step put on purpose
+case "$1" in --version|-V) exec "{real}" "$@";; esac
+sleep 3
+exec "{real}" "$@"
+"""
+
+
+def test_a_task_slowed_on_purpose_is_named_the_bottleneck_with_what_it_would_save(tmp_path):
+    import os
+    import shutil
+
+    proj = make_project(tmp_path / "p", schemas=[Path(__file__).parents[2] / "schemas/edge-sensor-imu.json"])
+    shim = tmp_path / "bin" / "gcc"
+    shim.parent.mkdir()
+    shim.write_text(SLOW_GCC.format(real=shutil.which("gcc")))
+    shim.chmod(0o755)
+    env = {**os.environ, "PATH": f"{shim.parent}{os.pathsep}{os.environ['PATH']}"}
+    run = subprocess.run(
+        [sys.executable, "-m", "doit", "-n", "2"], cwd=proj.root, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stdout[-3000:]
+    record = json.loads((proj.root / "build/reports/run.json").read_text())
+    path = record["critical_path"]
+    assert path["bottleneck"]["stage"] == "verify:c", path
+    seconds = {t["name"]: t["seconds"] for t in record["tasks"] if t["start"]}
+    slow = max((t for t in path["tasks"] if t["stage"] == "verify:c"), key=lambda t: t["seconds"])
+    assert slow["seconds"] == seconds[slow["task"]] and slow["seconds"] > 3  # at least one slowed compile
+    # at no cost, the run's longest chain would lose at least the sleep (every other chain is far shorter)
+    assert slow["potential_s"] > 2.5 and slow["potential_s"] <= slow["seconds"]
