@@ -20,6 +20,7 @@ from .hardware import default_groups, hardware_tasks
 from .model import catalogue_task, fingerprint_tasks, model_tasks
 from .preflight import PLAIN_RUN, left_out, tools_task
 from .project import Project, group
+from .schedule import longest_first
 from .reporter import AtomikReporter
 from .sdk import check_tasks, consume_tasks, core_tasks, generate_tasks, vectors_tasks, verify_tasks
 
@@ -82,8 +83,10 @@ def doit_config(layout: Layout) -> dict[str, Any]:
 def _config(layout: Layout) -> dict[str, Any]:
     p = Project(layout)
     PLAIN_RUN["left_out"] = left_out(p)
+    groups = [*GROUPS, "core", *default_groups(p), *(["consume"] if p.config.sdk.consume else []), "check"]
     PLAIN_RUN["tasks"] = [
         "tools",
+        *longest_first(p, groups),  # from earlier runs' durations: the long chains start first
         *(g for g in GROUPS if g != "verify"),
         "catalogue",
         "core",

@@ -27,6 +27,7 @@ from ..reports.trace import critical_line, critical_path, trace
 from .doitapi import has_actions as _has_actions
 from .doitapi import rerun_command, stale_tasks
 from .preflight import PLAIN_RUN
+from .schedule import record_durations
 
 
 def _closure(tasks: dict[str, Any], selected: list[str]) -> set[str]:
@@ -281,6 +282,8 @@ class AtomikReporter(ConsoleReporter):
             if not asked:
                 self._diagnose(feedback)
             studied = self._study() if executed else None
+            if executed:
+                record_durations(self.layout, self.records)  # the next plain run starts the long ones first
             run = record_run(
                 self.layout,
                 self.records,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from atomik_tasks.reports.trace import critical_path, stage_of, trace
 
 # a -> b (5 s) -> d and a -> c (2 s) -> d: the chain through b is the longest
@@ -51,3 +53,36 @@ def test_the_trace_has_the_required_fields_for_every_task_that_ran():
     assert complete[1]["args"]["seeds"] == 2 and complete[0]["tid"] != complete[1]["tid"]
     lanes = {e["tid"]: e["args"]["name"] for e in events if e["name"] == "thread_name"}
     assert lanes[complete[1]["tid"]] == "worker tcp://h:1"
+
+
+def test_a_plain_run_starts_the_long_tasks_first_from_earlier_durations(tmp_path):
+    import json
+
+    from projects import make_project
+
+    from atomik_tasks.graph import PLAIN_RUN, doit_config
+    from atomik_tasks.graph.project import Project
+    from atomik_tasks.graph.schedule import durations_file, longest_first
+
+    proj = make_project(tmp_path / "p", config='[sdk]\nconsume = false\n[hardware]\nsynthesize = "always"\n')
+    p = Project(proj.layout)
+    assert longest_first(p, ["verify", "synth"]) == []  # no history: the groups' own order
+    durations = {
+        "verify:c:edge-sensor-imu": 0.6,
+        "synth:video-h264-delta": 60.0,
+        "synth:gone": 90.0,  # a schema that was removed
+        "consume:c": 5.0,  # a group this run leaves out
+        "verify:rust:_package": 1.1,
+        "sim:uart:finance-price-tick": 3.0,
+    }
+    Path(durations_file(proj.layout)).parent.mkdir(parents=True)
+    Path(durations_file(proj.layout)).write_text(json.dumps(durations))
+    order = longest_first(p, ["verify", "synth", "sim"])
+    assert order == [
+        "synth:video-h264-delta",
+        "sim:uart:finance-price-tick",
+        "verify:rust:_package",
+        "verify:c:edge-sensor-imu",
+    ]
+    doit_config(proj.layout)
+    assert PLAIN_RUN["tasks"][:3] == ["tools", "synth:video-h264-delta", "sim:uart:finance-price-tick"]
