@@ -20,8 +20,8 @@ from .hardware import default_groups, hardware_tasks
 from .model import catalogue_task, fingerprint_tasks, model_tasks
 from .preflight import PLAIN_RUN, left_out, tools_task
 from .project import Project, group
-from .schedule import longest_first
 from .reporter import AtomikReporter
+from .schedule import longest_first
 from .sdk import check_tasks, consume_tasks, core_tasks, generate_tasks, vectors_tasks, verify_tasks
 
 __all__ = ["doit_config", "pipeline_tasks"]
