@@ -34,6 +34,7 @@ class Option:
 
 
 OPTIONS: tuple[Option, ...] = (
+    Option("build", "jobs", 0, "tasks a `doit` runs at once: 0 is one per core (`doit -n N` still overrides)"),
     Option(
         "sdk",
         "consume",
@@ -137,6 +138,12 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "reports", "fail_on_critical", False, "critical regression alerts fail the run", env="ATOMIK_FAIL_ON_CRITICAL"
     ),
+    Option(
+        "optimize",
+        "every",
+        5,
+        "build/reports/optimize.md is written anew every N runs that executed something (0: never)",
+    ),
 )
 
 
@@ -156,6 +163,7 @@ class Config:
         for section, table in values.items():
             setattr(self, section, Section(table))
 
+    build: Section
     sdk: Section
     hardware: Section
     feedback: Section
@@ -163,6 +171,7 @@ class Config:
     cache: Section
     cluster: Section
     reports: Section
+    optimize: Section
 
 
 def json_schema() -> dict[str, Any]:
@@ -313,3 +322,40 @@ def markdown_table() -> str:
         what = o.description.replace("<", "&lt;").replace(">", "&gt;")
         rows.append(f"| `[{o.section}] {o.key}` | `{_toml_value(o.default)}` | {allowed} | {what}{env} |")
     return "\n".join(rows) + "\n"
+
+
+def toml_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(str(value))  # a TOML basic string: JSON's escapes are TOML's
+
+
+def set_value(text: str, section: str, key: str, value: Any) -> str:
+    """atomik.toml's text with one key set, everything else (comments, order) as it was: the key's line is
+    rewritten in place, added under its table, or a table is added at the end."""
+    lines = text.splitlines()
+    line = f"{key} = {toml_literal(value)}"
+    current = ""
+    table_end = None
+    for i, raw in enumerate(lines):
+        stripped = raw.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            if current == section:
+                break
+            current = stripped.strip("[]").strip()
+            table_end = i + 1 if current == section else table_end
+            continue
+        if current == section and stripped:
+            table_end = i + 1
+            name = stripped.split("=", 1)[0].strip()
+            if "=" in stripped and name == key:
+                comment = raw[raw.index("#") :] if "#" in raw.split("=", 1)[1] else ""
+                lines[i] = f"{line}  {comment}".rstrip()
+                return "\n".join(lines) + "\n"
+    if table_end is not None:
+        lines.insert(table_end, line)
+    else:
+        lines += ["", f"[{section}]", line] if lines else [f"[{section}]", line]
+    return "\n".join(lines) + "\n"

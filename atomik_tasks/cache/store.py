@@ -143,6 +143,8 @@ class Store:
                 break
             self._guard("evicting", self.fs.rm_file, path)
             removed += size
+        if removed:
+            self.log(f"evict {removed}")  # `doit optimize` weighs evictions against the hit rate
         return removed
 
     def clear(self) -> None:

@@ -19,7 +19,7 @@ from .feedback import diagnose_tasks, fix_tasks
 from .hardware import default_groups, hardware_tasks
 from .model import catalogue_task, fingerprint_tasks, model_tasks
 from .preflight import PLAIN_RUN, left_out, tools_task
-from .project import Project, group
+from .project import Project, cores, group
 from .reporter import AtomikReporter
 from .schedule import longest_first
 from .sdk import check_tasks, consume_tasks, core_tasks, generate_tasks, vectors_tasks, verify_tasks
@@ -102,7 +102,7 @@ def _config(layout: Layout) -> dict[str, Any]:
         "reporter": AtomikReporter,
         # every core by default (`doit -n 1` still runs one task at a time); the reporter prints each task's
         # output as one block when it ends, so parallel output stays readable
-        "num_process": cores(),
+        "num_process": int(p.config.build.jobs) or cores(),
         # every task's output, stdout and stderr, is captured and printed by the reporter as one block
         # (verbosity 1 would print stderr live as well: every failure twice, and out of order with -n 2)
         "verbosity": 0,
@@ -116,14 +116,6 @@ def _config(layout: Layout) -> dict[str, Any]:
         # `tools` first: a missing tool ends the run at once with the one command that installs it
         "default_tasks": PLAIN_RUN["tasks"],
     }
-
-
-def cores() -> int:
-    """The cores this process may use (its CPU affinity, which a container or taskset may narrow)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def diff_task(p: Project) -> dict[str, Any]:

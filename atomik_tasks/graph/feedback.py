@@ -45,6 +45,12 @@ def run_diagnose(layout: Layout, task: str, config: Config, apply: bool = False)
     return call(diagnose, layout, task, config, apply)
 
 
+def run_optimize(layout: Layout, config: Config, apply: bool = False) -> Any:
+    from ..feedback.optimize import optimize  # read only when asked for
+
+    return call(optimize, layout, config, apply)
+
+
 def print_ledger(layout: Layout) -> None:
     for line in ledger.summary(ledger.read(layout)):
         print(line)
@@ -81,6 +87,16 @@ def diagnose_tasks(p: Project) -> Iterator[dict[str, Any]]:
             "uptodate": [False],
             "verbosity": 2,
         }
+    yield {
+        "basename": "optimize",
+        "doc": "what the run history says to change in atomik.toml, with its evidence (--apply writes it)",
+        "actions": [(run_optimize, [p.layout, p.config])],
+        "params": [
+            {"name": "apply", "long": "apply", "type": bool, "default": False, "help": "write the recommended changes"}
+        ],
+        "uptodate": [False],
+        "verbosity": 2,
+    }
     yield {
         "basename": "ledger",
         "doc": "tokens and cost of every model call, by day, model and task (knowledge/llm-ledger.jsonl)",

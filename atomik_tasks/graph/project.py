@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -52,3 +53,11 @@ def group(basename: str, name: str | None, doc: str, task_dep: list[str] | None 
     if task_dep is not None:
         task["task_dep"] = task_dep
     return task
+
+
+def cores() -> int:
+    """The cores this process may use (its CPU affinity, which a container or taskset may narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

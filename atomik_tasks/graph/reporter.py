@@ -27,6 +27,7 @@ from ..reports.trace import critical_line, critical_path, trace
 from .doitapi import has_actions as _has_actions
 from .doitapi import rerun_command, stale_tasks
 from .preflight import PLAIN_RUN
+from .project import cores
 from .schedule import record_durations
 
 
@@ -58,6 +59,21 @@ def _trace_facts(output: str) -> dict[str, Any]:
     if seeds:
         facts["seeds"] = int(seeds.group(1) or seeds.group(2))
     return facts
+
+
+def jobs_of(argv: list[str], default: int) -> int:
+    """How many tasks this doit call runs at once: its -n / --process, else the configured default."""
+    for i, arg in enumerate(argv):
+        value = ""
+        if arg in ("-n", "--process") and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--process="):
+            value = arg.split("=", 1)[1]
+        elif arg.startswith("-n") and arg[2:].isdigit():
+            value = arg[2:]
+        if value.isdigit():
+            return max(1, int(value))
+    return default
 
 
 def _indent(lines: list[str]) -> str:
@@ -255,6 +271,28 @@ class AtomikReporter(ConsoleReporter):
             self.write(f"note: no trace of this run ({exc})\n")
             return None
 
+    def _optimize(self) -> None:
+        """Every [optimize] every runs that executed something: build/reports/optimize.md anew, and one line when
+        a recommendation is new."""
+        try:
+            settings = config.load(self.layout)
+            every = int(settings.optimize.every)
+            runs = len(list(Path(self.layout.reports, "runs").glob("*.json")))
+            if not every or runs % every:
+                return
+            from ..feedback.optimize import digest, optimize
+
+            found = optimize(self.layout, settings, quiet=True)
+            state = Path(self.layout.reports, ".optimize-state")
+            new = digest(found)
+            old = state.read_text("utf-8") if state.exists() else ""
+            if new and new != old:
+                changes = [f"[{f.change[0]}] {f.change[1]} = {f.change[2]!r}" for f in found if f.change]
+                self.write(f"optimize: {'; '.join(changes)} (build/reports/optimize.md; `doit optimize --apply`)\n")
+            state.write_text(new, "utf-8")
+        except Exception as exc:  # a report must never fail the build it reports on
+            self.write(f"note: no optimize report ({exc})\n")
+
     def _llm(self) -> dict[str, Any]:
         try:
             return ledger.run_totals(self.layout, ledger.run_id())
@@ -276,7 +314,7 @@ class AtomikReporter(ConsoleReporter):
         read_only = bool(ran) and all(r["name"] in ("diff", "ledger", "cache") for r in ran)  # they change nothing
         # a repair or a diagnosis a person asked for by name: what it did is what it printed (the run is recorded,
         # but results and their stale marks are the next build's to say)
-        asked = bool(ran) and all(r["name"].startswith(("fix:", "diagnose:")) for r in ran)
+        asked = bool(ran) and all(r["name"].startswith(("fix:", "diagnose:")) or r["name"] == "optimize" for r in ran)
         if Path(self.layout.build).is_dir() and not read_only:
             feedback = self._feedback()
             if not asked:
@@ -294,11 +332,14 @@ class AtomikReporter(ConsoleReporter):
                 feedback,
                 self._llm(),
                 studied,
+                jobs_of(sys.argv[1:], int(config.load(self.layout).build.jobs) or cores()),
             )
             for line in [] if asked else summary_lines(run):
                 self.write(line + "\n")
-            if studied and studied["tasks"] and not asked:
+            if studied and studied["tasks"] and not asked and studied["seconds"] >= 0.5:
                 self.write(critical_line(studied) + "\n")
+            if executed and not asked:
+                self._optimize()
             critical = not asked and any(a["level"] == "critical" for a in run["alerts"])
             from ..reports import html
 

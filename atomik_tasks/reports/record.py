@@ -36,6 +36,7 @@ def record_run(
     feedback: list[dict[str, Any]] | None = None,
     llm: dict[str, Any] | None = None,
     critical: dict[str, Any] | None = None,
+    jobs: int | None = None,
 ) -> dict[str, Any]:
     """Write run.json, its copy in runs/, junit.xml, metrics.jsonl and context.json; return the record.
 
@@ -53,6 +54,7 @@ def record_run(
             {k: r.get(k) for k in ("name", "status", "start", "seconds")}
             | {"artifacts": artifacts}
             | ({"cause": r["cause"]} if "cause" in r else {})
+            | ({"lane": r["lane"], "cached": bool(r.get("cached"))} if r.get("start") and "lane" in r else {})
         )
     failed = [t for t in tasks if t["status"] == "failure"]
     results = load_results(layout)
@@ -76,6 +78,8 @@ def record_run(
     }
     if critical and critical["tasks"]:
         run["critical_path"] = critical
+    if jobs:
+        run["jobs"] = jobs
     run["alerts"] = append_metrics(layout, run)
     reports = Path(layout.reports)
     # compact: json's C encoder is used only without indent, and this file is rewritten on every run

@@ -239,3 +239,61 @@ def test_a_task_slowed_on_purpose_is_named_the_bottleneck_with_what_it_would_sav
     assert slow["seconds"] == seconds[slow["task"]] and slow["seconds"] > 3  # at least one slowed compile
     # at no cost, the run's longest chain would lose at least the sleep (every other chain is far shorter)
     assert slow["potential_s"] > 2.5 and slow["potential_s"] <= slow["seconds"]
+
+
+def test_optimize_recommends_the_job_count_that_was_measured_faster(tmp_path):
+    import statistics
+
+    proj = make_project(tmp_path / "p", schemas=[Path(__file__).parents[2] / "schemas/edge-sensor-imu.json"])
+    for jobs in ("1", "1", "2", "2"):
+        subprocess.run([sys.executable, "-m", "doit", "forget"], cwd=proj.root, capture_output=True, check=True)
+        ran = plain_doit(proj, "-n", jobs)
+        assert ran.returncode == 0, ran.stdout[-2000:]
+    runs = [json.loads(p.read_text()) for p in sorted((proj.root / "build/reports/runs").glob("*.json"))]
+    speed = {}
+    for jobs in (1, 2):
+        mine = [r for r in runs if r.get("jobs") == jobs]
+        assert len(mine) == 2
+        busy = [sum(t["seconds"] for t in r["tasks"] if t["start"]) for r in mine]
+        speed[jobs] = statistics.median(b / r["seconds"] for b, r in zip(busy, mine, strict=True))
+    faster = 2 if speed[2] > 1.05 * speed[1] else 1
+    out = plain_doit(proj, "optimize")
+    assert out.returncode == 0, out.stdout
+    assert "## tasks run at once ([build] jobs)" in out.stdout
+    report = (proj.root / "build/reports/optimize.md").read_text()
+    section = report.split("## tasks run at once ([build] jobs)")[1].split("## ")[0]
+    import os
+
+    from atomik_tasks.config import load
+
+    cores = len(os.sched_getaffinity(0))  # atomik.toml sets no jobs: one per core is the current setting
+    if faster == cores:
+        assert "no change" in out.stdout.split("([build] jobs):")[1].splitlines()[0], section
+    else:
+        assert f"+jobs = {faster}" in section, section
+    applied = plain_doit(proj, "optimize", "--apply")
+    assert applied.returncode == 0
+    assert (int(load(proj.layout).build.jobs) or cores) == faster
+
+
+def test_every_n_executing_runs_write_the_optimize_report_and_say_a_new_recommendation_once(tmp_path):
+    proj = make_project(
+        tmp_path / "p",
+        schemas=[Path(__file__).parents[2] / "schemas/edge-sensor-imu.json"],
+        config="[sdk]\nconsume = false\n[hardware]\nsimulate = false\nsynthesize = 'never'\n[optimize]\nevery = 5\n",
+    )
+    runs = proj.root / "build/reports/runs"
+    runs.mkdir(parents=True)
+    # four earlier runs: two at -n 2 no faster than two at -n 1 (a busy machine): one job is the advice
+    for i, (jobs, wall) in enumerate(((1, 12.0), (1, 12.0), (2, 11.9), (2, 11.9))):
+        tasks = [{"name": f"verify:c:s{k}", "status": "success", "start": "t", "seconds": 1.0} for k in range(12)]
+        record = {"started": "t", "seconds": wall, "jobs": jobs, "tasks": tasks, "results": {}}
+        (runs / f"2026010{i}T000000000000Z.json").write_text(json.dumps(record))
+    first = plain_doit(proj)  # the fifth run
+    assert first.returncode == 0, first.stdout[-2000:]
+    assert (proj.root / "build/reports/optimize.md").exists()
+    assert first.stdout.count("optimize: [build] jobs = 1 (build/reports/optimize.md") == 1, first.stdout[-1500:]
+    for _ in range(5):  # five more runs that execute something: the report again, the same advice not said again
+        subprocess.run([sys.executable, "-m", "doit", "forget", "verify:c:edge-sensor-imu"], cwd=proj.root, check=True)
+        again = plain_doit(proj)
+        assert "optimize:" not in again.stdout
