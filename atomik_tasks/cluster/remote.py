@@ -48,6 +48,7 @@ def run_remote(payload: dict[str, Any]) -> dict[str, Any]:
     from distributed import get_worker
 
     root = Path(tempfile.mkdtemp(prefix="atomik-task-"))
+    began = time.monotonic()
     try:
         store = Store(payload["store"], False, 0)
         for rel, digest in payload["inputs"]:
@@ -83,6 +84,7 @@ def run_remote(payload: dict[str, Any]) -> dict[str, Any]:
             else "",
             "learned": learned.read_text("utf-8") if learned.exists() else "",
             "worker": get_worker().address,
+            "ran_s": time.monotonic() - began,
             "stored": ok is not False and passed,
         }
     finally:
@@ -104,8 +106,10 @@ def run_on_cluster(layout: Layout, spec: Spec, config: Config, local_action: Any
             return True
         store.log("miss")
         # the package's own files the worker has (its installed copy): only the project's travel
+        began = time.monotonic()
         read = [(relative(layout, f), f) for f in files_read(layout, stem, kind == "sim:uart")]
         inputs = [(rel, store.put_blob(Path(f))) for rel, f in read if not rel.startswith("pkg:")]
+        upload_s = time.monotonic() - began
     except (StoreError, OSError) as exc:
         warn(f"{spec.task}: {exc}")
         return local_action(*args)
@@ -138,6 +142,8 @@ def run_on_cluster(layout: Layout, spec: Spec, config: Config, local_action: Any
         print(f'warning: {exc}; running it here ([cluster] fallback = "local")', file=sys.stderr)
         return local_action(*args)
     print(result["output"].rstrip("\n"))
+    queued, ran = result.get("queued_s", 0.0), result.get("ran_s", 0.0)
+    print(f"{spec.task}: upload {upload_s:.2f} s, queued {queued:.2f} s, ran {ran:.2f} s")  # the trace's split
     print(f"{spec.task}: ran on {result['worker']}")
     if result["learned"]:
         _merge_learned(layout, result["learned"])
@@ -171,7 +177,8 @@ def _wait(dask: Any, future: Any, task: str, wait_s: float) -> dict[str, Any]:
     while True:
         if future.done():
             if future.status in ("finished", "error"):
-                return future.result()  # the task's own error (a killed worker twice) is raised as it is
+                result = future.result()  # the task's own error (a killed worker twice) is raised as it is
+                return {**result, "queued_s": max(0.0, time.monotonic() - start - result.get("ran_s", 0.0))}
             raise ClusterGone(f"{task}: the scheduler {address} stopped answering (the task was {future.status})")
         time.sleep(POLL_S)
         now = time.monotonic()

@@ -45,6 +45,7 @@ def _closure(tasks: dict[str, Any], selected: list[str]) -> set[str]:
 
 
 _RAN_ON = re.compile(r": ran on (\S+)$", re.M)
+_SPLIT = re.compile(r": upload ([\d.]+) s, queued ([\d.]+) s, ran ([\d.]+) s$", re.M)
 _SEEDS = re.compile(r"(?:best of|on run \d+ of) (\d+) place-and-route runs?|on run \d+ of (\d+)")
 
 
@@ -55,6 +56,9 @@ def _trace_facts(output: str) -> dict[str, Any]:
     worker = _RAN_ON.search(output)
     if worker:
         facts["lane"] = f"worker {worker.group(1)}"
+    split = _SPLIT.search(output)
+    if split:
+        facts["split"] = {"upload": float(split.group(1)), "queue": float(split.group(2)), "run": float(split.group(3))}
     seeds = _SEEDS.search(output)
     if seeds:
         facts["seeds"] = int(seeds.group(1) or seeds.group(2))

@@ -45,6 +45,21 @@ def trace(records: Iterable[dict[str, Any]], origin: float) -> dict[str, Any]:
                 },
             }
         )
+        at = r["began"] - origin
+        for part, secs in (r.get("split") or {}).items():  # a cluster task: its upload, queue and run
+            events.append(
+                {
+                    "name": f"{r['name']} {part}",
+                    "cat": "cluster",
+                    "ph": "X",
+                    "ts": round(at * 1e6),
+                    "dur": max(1, round(secs * 1e6)),
+                    "pid": 1,
+                    "tid": tid,
+                    "args": {"part": part},
+                }
+            )
+            at += secs
     meta = [
         {"name": "thread_name", "ph": "M", "pid": 1, "tid": tid, "args": {"name": lane}} for lane, tid in lanes.items()
     ]

@@ -133,6 +133,11 @@ def test_plain_workers_run_a_synthesis_and_a_second_clone_restores_it_from_s3(tm
     print(f"one synthesis on a hand-started cluster: {took:.1f} s")
     if took > 7:  # the first heartbeat comes after 5 s: where the task is
         assert re.search(r"\.\.\. synth:tiny: (running on tcp://127\.0\.0\.1:\d+|queued on the cluster), 5 s", out), out
+    trace = json.loads((tmp_path / "a" / "build/reports/trace.json").read_text())
+    lanes = {e["tid"]: e["args"]["name"] for e in trace["traceEvents"] if e["name"] == "thread_name"}
+    parts = [e for e in trace["traceEvents"] if e.get("cat") == "cluster"]
+    assert [e["name"] for e in parts] == ["synth:tiny upload", "synth:tiny queue", "synth:tiny run"]
+    assert lanes[parts[0]["tid"]].startswith("worker tcp://127.0.0.1:")
     b = project(tmp_path, "b")
     again = finish(start(b, env))
     assert "synth:tiny: cached (" in again and "ran on" not in again

@@ -40,11 +40,25 @@ def test_the_bottleneck_is_the_stage_with_most_time_on_the_path():
 def test_the_trace_has_the_required_fields_for_every_task_that_ran():
     records = [
         {"name": "verify:c:x", "status": "success", "began": 10.5, "seconds": 1.25, "lane": "job slot 1"},
-        {"name": "synth:x", "status": "success", "began": 10.0, "seconds": 3.0, "lane": "worker tcp://h:1", "seeds": 2},
+        {
+            "name": "synth:x",
+            "status": "success",
+            "began": 10.0,
+            "seconds": 3.0,
+            "lane": "worker tcp://h:1",
+            "seeds": 2,
+            "split": {"upload": 0.5, "queue": 0.25, "run": 2.0},
+        },
         {"name": "vectors:x", "status": "up-to-date", "began": None, "seconds": None},
     ]
     events = trace(records, origin=10.0)["traceEvents"]
-    complete = [e for e in events if e["ph"] == "X"]
+    parts = [e for e in events if e.get("cat") == "cluster"]
+    assert [(e["name"], e["ts"], e["dur"]) for e in parts] == [
+        ("synth:x upload", 0, 500_000),
+        ("synth:x queue", 500_000, 250_000),
+        ("synth:x run", 750_000, 2_000_000),
+    ]
+    complete = [e for e in events if e["ph"] == "X" and e["cat"] != "cluster"]
     assert [e["name"] for e in complete] == ["verify:c:x", "synth:x"]
     for e in complete:
         assert {"name", "cat", "ph", "ts", "dur", "pid", "tid", "args"} <= set(e)
