@@ -124,3 +124,15 @@ def minimal_schema(**over) -> dict:
     }
     doc.update(over)
     return doc
+
+
+def env_without(folder: Path, *programs: str) -> dict[str, str]:
+    """An environment whose PATH has this interpreter's scripts and every program of /usr/bin but `programs`
+    (a machine where they are not installed)."""
+    import os
+
+    folder.mkdir(parents=True)
+    for entry in os.scandir("/usr/bin"):
+        if entry.name not in programs:
+            (folder / entry.name).symlink_to(entry.path)
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{folder}"}

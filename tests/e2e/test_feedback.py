@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from projects import ROOT, SCHEMAS, make_project
+from projects import ROOT, SCHEMAS, env_without, make_project
 
 from atomik_tasks.checks.runner import Context, run_check
 from atomik_tasks.feedback.kb import merged
@@ -195,12 +195,7 @@ def test_a_transient_failure_that_repeats_is_escalated_not_looped(tmp_path):
 
 def test_a_missing_tool_gets_the_one_install_command(tmp_path):
     """PATH without node (every other program of /usr/bin is there)."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for entry in os.scandir("/usr/bin"):
-        if entry.name not in ("node", "nodejs"):
-            (bin_dir / entry.name).symlink_to(entry.path)
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{bin_dir}"}
+    env = env_without(tmp_path / "bin", "node", "nodejs")
     p = make_project(tmp_path / "p", schemas=[EDGE])
     out = doit(p.root, "verify:javascript:edge-sensor-imu", env=env)
     assert out.returncode != 0

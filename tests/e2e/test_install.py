@@ -62,14 +62,10 @@ def test_installed_package_inits_and_builds_a_project(tmp_path):
 def test_a_missing_tool_ends_the_first_run_at_once_and_a_left_out_stage_is_said(tmp_path):
     """PATH without iverilog and yosys: the plain `doit` fails at its first task with one line naming the one
     command that installs them; synthesis ("auto") is not silently dropped: the summary says why."""
-    from projects import make_project
+    from projects import env_without, make_project
 
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for entry in os.scandir("/usr/bin"):
-        if entry.name not in ("iverilog", "yosys"):
-            (bin_dir / entry.name).symlink_to(entry.path)
-    env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{bin_dir}"}
+    env = env_without(bin_dir, "iverilog", "yosys")
     proj = make_project(tmp_path / "p", config='[sdk]\nconsume = false\n[hardware]\nsynthesize = "auto"\n')
     run = subprocess.run([sys.executable, "-m", "doit"], cwd=proj.root, env=env, capture_output=True, text=True)
     assert run.returncode == 1
