@@ -178,4 +178,4 @@ def test_fallback_fail_fails_the_task_with_one_line(tmp_path, s3, cluster):
     out, _ = proc.communicate(timeout=300)
     assert proc.returncode != 0
     assert f'synth:tiny: no worker is connected for 6 s ({cluster.address}) ([cluster] fallback = "fail")' in out
-    assert "... synth:tiny: queued on the cluster, 5 s" in out  # it said where it was while it waited
+    assert re.search(r"\.\.\. synth:tiny: queued on the cluster, [56] s", out), out  # where it waited
