@@ -45,7 +45,12 @@ def main() -> None:
     passed = 0
     try:
         # a PATH as a user's shell has it: the system's tools, no venv of this checkout
-        path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not p.startswith(str(ROOT)))
+        # (and none that has a tsc of its own: this user has not installed the npm tools yet)
+        path = os.pathsep.join(
+            p
+            for p in os.environ["PATH"].split(os.pathsep)
+            if not p.startswith(str(ROOT)) and not os.path.exists(os.path.join(p, "tsc"))
+        )
         # a user whose npm tools (tsc) are not installed yet: the first `doit` must say the one command
         env = {**os.environ, "PATH": path, "ATOMIK_CACHE": "off", "XDG_DATA_HOME": str(work / "data")}
         env.pop("VIRTUAL_ENV", None)
