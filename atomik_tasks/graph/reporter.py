@@ -100,20 +100,26 @@ class AtomikReporter(ConsoleReporter):
         self.tasks: dict[str, Any] = {}
         self.warned: list[str] = []  # up-to-date schemas that still have warnings
         self.plain = False
-        self.expected: set[str] = set()
+        self.expected: set[str] | None = None  # the tasks this run may execute, once one runs
+        self.acting: list[str] = []
         self.slots: dict[str, int] = {}  # running task -> its job slot
 
     def initialize(self, tasks: dict[str, Any], selected_tasks: list[str]) -> None:
         self.tasks = tasks
         self.selected = set(selected_tasks)
         self.plain = list(selected_tasks) == PLAIN_RUN["tasks"]  # a plain `doit`: its default tasks
-        acting = [n for n in _closure(tasks, selected_tasks) if _has_actions(tasks[n])]
-        # N is fixed at the start: the tasks doit's own state says are not up to date, and those downstream of
-        # them (they may turn out up to date when an input is rewritten unchanged: they are then counted done)
+        self.acting = [n for n in _closure(tasks, selected_tasks) if _has_actions(tasks[n])]
+
+    def _expect(self) -> None:
+        """N, fixed when the first task runs (a no-op never pays for it): the tasks doit's own state says are
+        not up to date, and those downstream of them (one that turns out up to date is then counted done)."""
+        if self.expected is not None:
+            return
+        known = {r["name"]: True for r in self.records if r["status"] == "up-to-date"}
         try:
-            self.expected = stale_tasks(self.layout.doit_db, tasks, acting, {})
+            self.expected = stale_tasks(self.layout.doit_db, self.tasks, self.acting, known)
         except Exception:  # a progress count must never fail the build it counts
-            self.expected = set(acting)
+            self.expected = set(self.acting) - set(known)
         self.total = len(self.expected)
 
     @property
@@ -122,6 +128,7 @@ class AtomikReporter(ConsoleReporter):
         return f"[{self.done}/{max(self.total, self.done)}]"
 
     def execute_task(self, task: Any) -> None:
+        self._expect()
         if task.actions:
             self.starts[task.name] = (time.monotonic(), datetime.now(UTC).isoformat(timespec="milliseconds"))
             slot = min(set(range(1, len(self.slots) + 2)) - set(self.slots.values()))  # the job slot it runs in
@@ -130,6 +137,7 @@ class AtomikReporter(ConsoleReporter):
                 self.write(f"[{self.done + 1}/{max(self.total, self.done + 1)}] {task.name}\n")
 
     def _finish(self, task: Any, status: str) -> dict[str, Any]:
+        self._expect()
         began, stamp = self.starts.get(task.name, (time.monotonic(), None))
         slot = self.slots.pop(task.name, None)
         record = {
@@ -190,7 +198,7 @@ class AtomikReporter(ConsoleReporter):
             self.warned.append(f"{task.name.partition(':')[2]} ({warnings})")
         if _has_actions(task):
             self.uptodate += 1
-            if task.name in self.expected:
+            if self.expected is not None and task.name in self.expected:
                 self.done += 1  # counted in N, and settled without running
             self.records.append(
                 {"name": task.name, "status": "up-to-date", "start": None, "seconds": None, "targets": []}
