@@ -183,6 +183,25 @@ class Layout:
         return f"{self.build}/reports"
 
     @property
+    def runs(self) -> str:
+        """build/reports/runs/: one run record per run (the last 200), the history `doit optimize` reads."""
+        return f"{self.reports}/runs"
+
+    @property
+    def trace(self) -> str:
+        """The last run that executed something, as a Chrome Trace Event profile."""
+        return f"{self.reports}/trace.json"
+
+    @property
+    def durations(self) -> str:
+        """Each long task's last duration: a plain run starts the long ones first."""
+        return f"{self.reports}/durations.json"
+
+    @property
+    def optimize_report(self) -> str:
+        return f"{self.reports}/optimize.md"
+
+    @property
     def metrics(self) -> str:
         return f"{self.build}/metrics.jsonl"
 

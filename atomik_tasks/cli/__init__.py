@@ -36,13 +36,13 @@ def declared_tools(for_tests: bool = False) -> list[Tool]:
 
 def tools_command(args: argparse.Namespace) -> int:
     declared = declared_tools(args.tests)
-    absent = tools.missing(declared)
-    if absent and args.install:
-        for problem in tools.install(absent):
+    found = {t: tools.find_tool(t) for t in declared}
+    if args.install and not all(found.values()):
+        for problem in tools.install([t for t, path in found.items() if not path]):
             print(f"atomik-tasks tools: {problem}", file=sys.stderr)
-        absent = tools.missing(declared)
-    for tool in declared:
-        path = tools.find_tool(tool)
+        found = {t: tools.find_tool(t) for t in declared}
+    absent = [t for t, path in found.items() if not path]
+    for tool, path in found.items():
         state = path if path else f"MISSING ({tool.source})"
         print(f"{tool.command:<20} {state}   to {tool.purpose}")
     if absent:

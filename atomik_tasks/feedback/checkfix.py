@@ -48,10 +48,7 @@ def fix_checks(layout: Layout, stem: str, kb: KnowledgeBase, apply: bool) -> int
     still_open = 0
     for report in failed_reports(layout, stem):
         task, error = report["task"], report.get("error", "")
-        if report.get("missing_tool"):  # typed: whatever the tool's wording
-            match = kb.match_id("tool.missing", report_failure(report))
-        else:
-            match = kb.match(report_failure(report), task.split(":", 1)[0])
+        match = kb.match_failure(report_failure(report), task.split(":", 1)[0], report.get("missing_tool", ""))
         cls = match.entry.cls if match else "unknown"
         print(f"{task}: [{cls}] {error}")
         kind = match.entry.fix.kind if match else "person"

@@ -103,10 +103,13 @@ class KnowledgeBase:
     def get(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)
 
-    def match_id(self, entry_id: str, message: str) -> Match | None:
-        """The entry a failure's type names (a missing tool), as an exact match."""
-        entry = self.get(entry_id)
-        return Match(entry, "exact", 100.0, 0, normalize(message)) if entry else None
+    def match_failure(self, message: str, stage: str, missing_tool: str = "") -> Match | None:
+        """The entry of a check's failure: by its type first (a report that names a missing tool is the
+        tool.missing entry, whatever the tool's wording), else by its message."""
+        if missing_tool:
+            entry = self.get("tool.missing")
+            return Match(entry, "exact", 100.0, 0, normalize(message)) if entry else None
+        return self.match(message, stage) if message else None
 
     def match(self, message: str, stage: str = "") -> Match | None:
         """The entry for a failure message: a signature that matches its normalized form, else the nearest

@@ -50,7 +50,7 @@ class History:
 
 def load_history(layout: Layout, cache_root: str | None = None) -> History:
     runs = []
-    for path in sorted(Path(layout.reports, "runs").glob("*.json")):
+    for path in sorted(Path(layout.runs).glob("*.json")):
         try:
             runs.append(json.loads(path.read_text("utf-8")))
         except (OSError, ValueError):
@@ -345,7 +345,7 @@ def optimize(layout: Layout, config: Config, write: bool = False, quiet: bool = 
     found = findings(h, config)
     path = Path(layout.config)
     text = report(found, h, path.read_text("utf-8") if path.exists() else "", layout.display(path))
-    write_atomic(Path(layout.reports, "optimize.md"), text.encode("utf-8"))
+    write_atomic(Path(layout.optimize_report), text.encode("utf-8"))
     if not quiet:
         print(text)
     if write:

@@ -50,12 +50,12 @@ def task_report(layout: Layout, task: str) -> dict[str, Any]:
     return data if isinstance(data, dict) and data.get("task") == task else {}
 
 
-def failure_message(layout: Layout, task: str, cause: str) -> str:
-    """What a failed task said, in the form the knowledge base matches."""
+def failure_message(layout: Layout, task: str, cause: str, report: dict[str, Any] | None = None) -> str:
+    """What a failed task said, in the form the knowledge base matches (report: its check report, if read)."""
     kind, _, stem = task.partition(":")
     if kind == "validate":
         return _validate_message(layout, stem) or cause
-    report = task_report(layout, task)
+    report = task_report(layout, task) if report is None else report
     return (report_failure(report) if report else "") or cause
 
 
@@ -81,13 +81,13 @@ def _verdict(
         who = clash.role(layout, stem)
         target = who.newcomers[0] if who and who.is_original else stem
         return {**out, "fix": f"doit fix:{target} --apply", "outcome": "open"}
-    if task.startswith("validate:") and kind not in _NOT_REPAIRS and not proposes_repair(layout, stem, kb):
+    if task.startswith("validate:") and kind not in _NOT_REPAIRS:
+        if proposes_repair(layout, stem, kb):
+            return {**out, "fix": f"doit fix:{stem} --apply", "outcome": "open"}
         # a known class whose repair does not apply here (no close spelling of an unknown key): the advice itself
         first = _first_error(layout, stem)
         where = f"{first['path']}: {first['message']}: " if first else ""
         return {**out, "fix": "", "outcome": "open", "advice": where + (match.entry.advice if match else "")}
-    if task.startswith("validate:") and kind not in _NOT_REPAIRS:
-        return {**out, "fix": f"doit fix:{stem} --apply", "outcome": "open"}
     if kind == "retry" and not retried:
         return {**out, "fix": f"doit {task}", "outcome": "open"}
     if task.startswith("validate:") and kind != "person":
@@ -131,11 +131,9 @@ def review(layout: Layout, records: list[dict[str, Any]]) -> list[dict[str, Any]
         ]
     for r in failed:
         task = r["name"]
-        message = failure_message(layout, task, r.get("cause", ""))
-        if task_report(layout, task).get("missing_tool"):  # typed: a missing tool, whatever its wording
-            match = kb.match_id("tool.missing", message)
-        else:
-            match = kb.match(message, task.split(":", 1)[0]) if message else None
+        report = task_report(layout, task)
+        message = failure_message(layout, task, r.get("cause", ""), report)
+        match = kb.match_failure(message, task.split(":", 1)[0], report.get("missing_tool", ""))
         retried = any(a.get("task") == task and a.get("fix") == "retry" for a in out)
         out.append(_verdict(layout, kb, task, message, match, retried))
     return out

@@ -58,12 +58,14 @@ def misasked(layout: Layout, argv: list[str]) -> str:
         return ""
     if "fix" in words and "--apply" in argv:
         return "`doit fix` shows the repairs of every schema; write one with `doit fix:<schema> --apply`"
+    asked = [w.partition(":")[2] for w in words if w.startswith("diagnose:")]
+    if not asked:
+        return ""
     from .feedback import escalated
 
-    for word in words:
-        if word.startswith("diagnose:") and word.partition(":")[2] not in escalated(layout):
-            task = word.partition(":")[2]
-            open_ = escalated(layout)
+    open_ = escalated(layout)
+    for task in asked:
+        if task not in open_:
             which = f"; escalated now: {', '.join(open_)}" if open_ else "; none is escalated now"
             return f"nothing to diagnose for {task}: no failure of it is escalated{which}"
     return ""
@@ -83,17 +85,14 @@ def doit_config(layout: Layout) -> dict[str, Any]:
 def _config(layout: Layout) -> dict[str, Any]:
     p = Project(layout)
     PLAIN_RUN["left_out"] = left_out(p)
-    groups = [*GROUPS, "core", *default_groups(p), *(["consume"] if p.config.sdk.consume else []), "check"]
+    checks = [*default_groups(p), "verify", *(["consume"] if p.config.sdk.consume else []), "check"]
     PLAIN_RUN["tasks"] = [
         "tools",
-        *longest_first(p, groups),  # from earlier runs' durations: the long chains start first
+        *longest_first(p, [*GROUPS, "core", *checks]),  # from earlier runs' durations: long chains start first
         *(g for g in GROUPS if g != "verify"),
         "catalogue",
         "core",
-        *default_groups(p),
-        "verify",
-        *(["consume"] if p.config.sdk.consume else []),
-        "check",
+        *checks,
     ]
     return {
         "backend": "sqlite3",

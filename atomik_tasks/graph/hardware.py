@@ -14,9 +14,8 @@ from ..fsio import remove_paths
 from ..hardware.design import remove_board, uart_files, write_board
 from ..hardware.hwtest import hwtest
 from ..hardware.program import preflight, program
-from ..hardware.sim import sim_uart
+from ..hardware.sim import SIM_TOOLS, sim_uart
 from ..hardware.synth import missing_synth_tools, synth_tools
-from ..languages.verilog import IVERILOG, VERILATOR, VVP
 from ..languages.verilog.cores import tb_files
 from .caching import cached_action
 from .doitapi import call
@@ -78,7 +77,7 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
                 lay,
                 stem,
                 hw.uart_records,
-                tools=(IVERILOG, VVP, VERILATOR),
+                tools=SIM_TOOLS,
                 settings={"board": hw.board, "baud": hw.baud, "uart_records": hw.uart_records},
                 report=lay.report("sim-uart", stem),
             )

@@ -12,8 +12,8 @@ from typing import Any
 
 from .. import tools
 from ..checks.edaflows import MAKE
+from ..hardware.sim import SIM_TOOLS
 from ..hardware.synth import missing_synth_tools, synth_tools
-from ..languages.verilog import IVERILOG, VERILATOR, VVP
 from ..reports.html import DOT
 from ..tools import Tool
 from .project import Project
@@ -29,7 +29,7 @@ def needed_tools(p: Project) -> list[Tool]:
     for language in p.languages.values():
         need += [*language.tools, *(language.consume_tools if p.config.sdk.consume else [])]
     if hw.simulate:
-        need += [IVERILOG, VVP, VERILATOR]
+        need += SIM_TOOLS
     if hw.synthesize == "always":
         need += [MAKE, *synth_tools(hw)]
     return list(dict.fromkeys(need))

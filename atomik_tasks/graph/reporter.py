@@ -277,7 +277,7 @@ class AtomikReporter(ConsoleReporter):
             path = critical_path({n: float(r["seconds"]) for n, r in ran.items()}, preds)
             on_path = {step["task"] for step in path["tasks"]}
             events = trace([{**r, "critical": r["name"] in on_path} for r in ran.values()], self.clock)
-            write_json(Path(self.layout.reports, "trace.json"), events)
+            write_json(Path(self.layout.trace), events)
             return path
         except Exception as exc:  # a report must never fail the build it reports on
             self.write(f"note: no trace of this run ({exc})\n")
@@ -289,7 +289,7 @@ class AtomikReporter(ConsoleReporter):
         try:
             settings = config.load(self.layout)
             every = int(settings.optimize.every)
-            runs = len(list(Path(self.layout.reports, "runs").glob("*.json")))
+            runs = len(list(Path(self.layout.runs).glob("*.json")))
             if not every or runs % every:
                 return
             from ..feedback.optimize import digest, optimize
@@ -321,11 +321,9 @@ class AtomikReporter(ConsoleReporter):
         failed = [r for r in self.records if r["status"] == "failure"]
         executed = sum(1 for r in self.records if r["status"] in ("success", "failure") and r["start"])
         ran = [r for r in self.records if r["status"] != "up-to-date"]
-        # tools a person runs by name (a diff, the ledger, the cache, a repair, a diagnosis): what they did is what
-        # they printed; the results and their stale marks are the next build's to say
         read_only = bool(ran) and all(r["name"] in ("diff", "ledger", "cache") for r in ran)  # they change nothing
-        # a repair or a diagnosis a person asked for by name: what it did is what it printed (the run is recorded,
-        # but results and their stale marks are the next build's to say)
+        # a repair, a diagnosis or `doit optimize` asked for by name: what it did is what it printed (the run is
+        # recorded, but results and their stale marks are the next build's to say)
         asked = bool(ran) and all(r["name"].startswith(("fix:", "diagnose:")) or r["name"] == "optimize" for r in ran)
         if Path(self.layout.build).is_dir() and not read_only:
             feedback = self._feedback()

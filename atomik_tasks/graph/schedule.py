@@ -19,13 +19,9 @@ from .project import Project
 LONG_S = 0.3  # shorter tasks are not worth an entry: the groups hand them out as well
 
 
-def durations_file(layout: Layout) -> str:
-    return f"{layout.reports}/durations.json"
-
-
 def read_durations(layout: Layout) -> dict[str, float]:
     try:
-        with open(durations_file(layout), encoding="utf-8") as fh:
+        with open(layout.durations, encoding="utf-8") as fh:
             data = json.load(fh)
     except (OSError, ValueError):
         return {}
@@ -39,7 +35,7 @@ def record_durations(layout: Layout, records: list[dict[str, Any]]) -> None:
         if r["status"] == "success" and r.get("start") and not r.get("cached"):
             known[r["name"]] = round(float(r["seconds"]), 3)
     long = {k: v for k, v in sorted(known.items()) if v >= LONG_S}
-    write_if_changed(Path(durations_file(layout)), json.dumps(long, sort_keys=True) + "\n")
+    write_if_changed(Path(layout.durations), json.dumps(long, sort_keys=True) + "\n")
 
 
 def longest_first(p: Project, groups: list[str]) -> list[str]:

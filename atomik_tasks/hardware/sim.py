@@ -21,6 +21,8 @@ from ..languages.verilog.cores import tb_files
 from ..layout import Layout
 from .design import design
 
+SIM_TOOLS = (IVERILOG, VVP, VERILATOR)  # what sim:uart runs (its cache key and the `tools` check read this)
+
 SCENARIO, END = "06", "ff"  # record ops (`atomik-tasks docs vectors`)
 FIELD_OPS = ("01", "02", "03", "04")  # load, accumulate, read, zero flag: each names a field
 # The short scenarios have at most 12 records per field (max_and_zero; rollback_counts has 13 with one field);
@@ -53,7 +55,7 @@ def uart_records(hex_text: str, per_scenario: int) -> tuple[str, int, int]:
 def sim_uart(layout: Layout, stem: str, per_scenario: int = 0) -> bool:
     def check(ctx: Context) -> Counts:
         d = design(layout, stem)
-        for tool in (IVERILOG, VVP, VERILATOR):
+        for tool in SIM_TOOLS:
             ctx.tool(tool)
         ctx.run_flow("lint", lint_edam(d.top, d.rtl), ctx.work / "lint")
         tb_clock = tb_files(layout)

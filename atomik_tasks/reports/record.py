@@ -85,8 +85,8 @@ def record_run(
     # compact: json's C encoder is used only without indent, and this file is rewritten on every run
     text = json.dumps(run, sort_keys=True, separators=(",", ":")) + "\n"
     write_atomic(reports / "run.json", text)  # always new: it holds the start time
-    _keep_copy(reports / "run.json", reports / "runs" / f"{started.strftime('%Y%m%dT%H%M%S%fZ')}.json")
-    _prune(reports / "runs", HISTORY_RUNS)
+    _keep_copy(reports / "run.json", Path(layout.runs, f"{started.strftime('%Y%m%dT%H%M%S%fZ')}.json"))
+    _prune(Path(layout.runs), HISTORY_RUNS)
     write_atomic(reports / "junit.xml", junit(run))
     write_if_changed(Path(layout.context), dump_json(context(layout, run)))
     return run

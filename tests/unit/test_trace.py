@@ -76,7 +76,7 @@ def test_a_plain_run_starts_the_long_tasks_first_from_earlier_durations(tmp_path
 
     from atomik_tasks.graph import PLAIN_RUN, doit_config
     from atomik_tasks.graph.project import Project
-    from atomik_tasks.graph.schedule import durations_file, longest_first
+    from atomik_tasks.graph.schedule import longest_first
 
     proj = make_project(tmp_path / "p", config='[sdk]\nconsume = false\n[hardware]\nsynthesize = "always"\n')
     p = Project(proj.layout)
@@ -89,8 +89,8 @@ def test_a_plain_run_starts_the_long_tasks_first_from_earlier_durations(tmp_path
         "verify:rust:_package": 1.1,
         "sim:uart:finance-price-tick": 3.0,
     }
-    Path(durations_file(proj.layout)).parent.mkdir(parents=True)
-    Path(durations_file(proj.layout)).write_text(json.dumps(durations))
+    Path(proj.layout.durations).parent.mkdir(parents=True)
+    Path(proj.layout.durations).write_text(json.dumps(durations))
     order = longest_first(p, ["verify", "synth", "sim"])
     assert order == [
         "synth:video-h264-delta",
