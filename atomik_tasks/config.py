@@ -10,7 +10,7 @@ import functools
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ class Option:
     description: str
     choices: tuple[str, ...] = ()
     env: str = ""  # an environment variable that overrides the file (for CI)
+    aliases: dict[str, str] = field(default_factory=dict)  # old value -> the value it now reads as
 
     @property
     def json_type(self) -> str:
@@ -41,14 +42,15 @@ OPTIONS: tuple[Option, ...] = (
         True,
         "consume:<lang> in a plain `doit`: each SDK packaged the native way and used by a consumer project",
     ),
-    Option("hardware", "board", "tangnano9k", "a module of atomik_tasks/hardware/boards/"),
+    Option("hardware", "board", "tangnano9k", "a board file of atomik_tasks/hardware/boards/ (`atomik-tasks plugins`)"),
     Option("hardware", "baud", 115200, "the board's UART (`atomik-tasks docs uart-protocol`)"),
     Option(
         "hardware",
         "flow",
-        "apicula",
-        'open Gowin flow; "gowin" selects the vendor flow (needs gw_sh)',
-        ("apicula", "gowin"),
+        "open",
+        "the board family's open flow, or \"vendor\" for its vendor's tools where the family has them",
+        ("open", "vendor"),
+        aliases={"apicula": "open", "gowin": "vendor"},  # the names before there was more than one family
     ),
     Option(
         "hardware",
@@ -65,6 +67,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("hardware", "simulate", True, "sim:uart:<schema> in a plain `doit`"),
     Option(
         "hardware",
+        "sim_clock",
+        "fast",
+        'sim:uart: "fast" runs the UART at 4 clocks per bit; "board" at the board\'s clock and the baud rate',
+        ("fast", "board"),
+    ),
+    Option(
+        "hardware",
         "uart_records",
         40,
         "sim:uart sends each short vector scenario (all but the history wrap and the random walk) over the serial "
@@ -74,7 +83,7 @@ OPTIONS: tuple[Option, ...] = (
         "hardware",
         "synthesize",
         "auto",
-        'synth:<schema> in a plain `doit`: "auto" (when yosys/nextpnr are installed), "always", "never"',
+        'synth:<schema> in a plain `doit`: "auto" (when the board family\'s tools are installed), "always", "never"',
         ("auto", "always", "never"),
     ),
     Option("feedback", "max_rounds", 3, "`doit fix:<schema> --apply`: repair rounds before it escalates"),
@@ -180,7 +189,7 @@ def json_schema() -> dict[str, Any]:
     for opt in OPTIONS:
         prop: dict[str, Any] = {"type": opt.json_type, "default": opt.default, "description": opt.description}
         if opt.choices:
-            prop["enum"] = list(opt.choices)
+            prop["enum"] = [*opt.choices, *opt.aliases]
         sections.setdefault(opt.section, {})[opt.key] = prop
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
@@ -215,7 +224,8 @@ def _load(path: str, build: str, stamp: tuple[int, int], env: tuple[tuple[str, s
     data = _parse(path, build) if stamp != (0, 0) else {}
     values = {o.section: {} for o in OPTIONS}
     for opt in OPTIONS:
-        values[opt.section][opt.key] = data.get(opt.section, {}).get(opt.key, opt.default)
+        value = data.get(opt.section, {}).get(opt.key, opt.default)
+        values[opt.section][opt.key] = opt.aliases.get(value, value) if isinstance(value, str) else value
     for name, raw in env:
         opt = next(o for o in OPTIONS if o.env == name)
         values[opt.section][opt.key] = _from_env(opt, raw)
@@ -273,7 +283,8 @@ def _explain(err: Any) -> str:
         return "\n".join(lines)
     section, key = [*where, "", ""][:2]
     if err.validator == "enum":
-        allowed = ", ".join(json.dumps(c) for c in err.validator_value)
+        opt = next((o for o in OPTIONS if (o.section, o.key) == (section, key)), None)
+        allowed = ", ".join(json.dumps(c) for c in (opt.choices if opt else err.validator_value))
         near = difflib.get_close_matches(str(err.instance), [str(c) for c in err.validator_value], n=1)
         hint = f'; did you mean "{near[0]}"?' if near else ""
         return f"{CONFIG_FILE}: [{section}] {key} = {json.dumps(err.instance)}: must be one of {allowed}{hint}"

@@ -30,3 +30,32 @@ class BoardUnavailable(AtomikError):
 
 class PluginError(AtomikError):
     """A language or board name that no folder provides."""
+
+
+class ToolTimedOut(CheckFailed):
+    """A tool ran past its time limit (transient: the feedback loop runs the check once more)."""
+
+    kind = "timeout"
+
+
+class ToolKilled(CheckFailed):
+    """A tool was killed by a signal (out of memory, a runner's time-out): transient, tried once more."""
+
+    kind = "killed"
+
+    def __init__(self, message: str, signal: int = 0):
+        super().__init__(message)
+        self.signal = signal
+
+
+class DoesNotFit(CheckFailed):
+    """A design needs more of a resource than its device has: found before synthesis, from the schema."""
+
+    kind = "does-not-fit"
+
+
+def failure_kind(exc: BaseException) -> str:
+    """A failure's type as a report records it: the feedback loop decides by it before reading any text."""
+    if isinstance(exc, ToolMissing):
+        return "missing-tool"
+    return getattr(exc, "kind", "failed" if isinstance(exc, AtomikError) else "crashed")

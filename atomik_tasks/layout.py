@@ -129,15 +129,9 @@ class Layout:
         """Scratch folder of one check (compiled tests, Edalize work roots)."""
         return f"{self.build}/verify/{kind}/{stem}"
 
-    @property
-    def cargo_target(self) -> str:
-        return f"{self.build}/cargo-target"
-
-    @property
-    def mypy_cache(self) -> str:
-        """mypy's incremental cache, shared by the package check and the consumer, so the standard library's
-        types are read once (mypy checks every cached module against its source's hash)."""
-        return f"{self.build}/mypy-cache"
+    def tool_cache(self, name: str) -> str:
+        """A tool's own cache, shared by every check of a language (a language folder names its folder)."""
+        return f"{self.build}/{name}"
 
     # ---- hardware ---------------------------------------------------------------------------------------------
     def core_dir(self, key: str) -> str:
@@ -152,9 +146,6 @@ class Layout:
 
     def synth_dir(self, stem: str) -> str:
         return f"{self.build}/synth/{stem}"
-
-    def bitstream(self, stem: str, key: str) -> str:
-        return f"{self.synth_dir(stem)}/atomik_board_{key}.fs"
 
     # ---- the feedback loop ------------------------------------------------------------------------------------
     @property

@@ -16,7 +16,11 @@ def discover(package: str, path: Iterable[str], attribute: str, kind: type) -> d
     for info in sorted(pkgutil.iter_modules(list(path)), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
-        value = getattr(importlib.import_module(f"{package}.{info.name}"), attribute, None)
+        try:
+            module = importlib.import_module(f"{package}.{info.name}")
+        except TypeError as exc:  # a plugin class missing an abstract method fails here, when it is loaded
+            raise PluginError(f"{package}.{info.name}: {exc}") from exc
+        value = getattr(module, attribute, None)
         if isinstance(value, kind):
             found[value.name] = value
     return found

@@ -1,4 +1,5 @@
-"""Running Edalize flows (the flow API, not the legacy backends) from a task."""
+"""Running Edalize flows (the flow API, not the legacy backends) from a task. Edalize itself is imported only
+when a flow runs."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CheckFailed
+from ..languages.check import CheckContext
 from ..tools import Tool
-from .runner import Context, excerpt
+from .excerpt import excerpt
 
 MAKE = Tool("make", "make", "run Edalize flows")
 
 
-def run_flow(ctx: Context, flow_name: str, edam: dict[str, Any], work: Path) -> str:
+def run_flow(ctx: CheckContext, flow_name: str, edam: dict[str, Any], work: Path) -> str:
     """Configure, build and (for sim) run an Edalize flow (flow API); return what the tools printed.
 
     Output goes to <work>/<flow>.log and the task's log. A failure raises CheckFailed with its first lines.
@@ -43,7 +45,7 @@ def _pristine(flow_cls: type):
 _CLASS_STATE = ("_flow", "FLOW_DEFINED_TOOL_OPTIONS")
 
 
-def _run(ctx: Context, flow_name: str, flow_cls: type, edam: dict[str, Any], work: Path) -> str:
+def _run(ctx: CheckContext, flow_name: str, flow_cls: type, edam: dict[str, Any], work: Path) -> str:
     work.mkdir(parents=True, exist_ok=True)
     log = work / f"{flow_name}.log"
     with log.open("w", encoding="utf-8") as fh:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -22,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import tools
-from ..errors import CheckFailed, ToolMissing
+from ..errors import CheckFailed, ToolKilled, ToolMissing, ToolTimedOut, failure_kind
 from ..fsio import read_json, write_json
 from ..languages.check import Counts
 from ..layout import Layout
 from ..tools import Tool
+from . import edaflows
+from .excerpt import excerpt
 
 
 @dataclass
@@ -78,21 +79,21 @@ class Context:
         try:
             proc = subprocess.run(cmd, cwd=cwd, env=env or self.env(), capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise CheckFailed(f"{name} timed out after {timeout} s") from None
+            raise ToolTimedOut(f"{name} timed out after {timeout} s") from None
         out = proc.stdout + proc.stderr
         with self.log.open("a", encoding="utf-8") as fh:
             fh.write(f"$ {' '.join(cmd)}\n{out}\n[exit {proc.returncode}]\n")
         if proc.returncode < 0:  # said in words: the feedback loop retries a killed tool once
-            raise CheckFailed(f"{name} was killed by signal {-proc.returncode} ({_signal_name(-proc.returncode)})")
+            raise ToolKilled(
+                f"{name} was killed by signal {-proc.returncode} ({_signal_name(-proc.returncode)})", -proc.returncode
+            )
         if proc.returncode != 0:  # what went wrong is usually on stderr: look there first
             raise CheckFailed(f"{name} exited {proc.returncode}:\n{excerpt(proc.stderr + proc.stdout)}")
         return out
 
     def run_flow(self, flow: str, edam: dict[str, Any], work: Path) -> str:
-        from .edaflows import run_flow  # Edalize is imported only by the checks that use it
-
         with heartbeat(f"{self.task}: {flow} flow"):
-            return run_flow(self, flow, edam, work)
+            return edaflows.run_flow(self, flow, edam, work)
 
 
 def _signal_name(number: int) -> str:
@@ -129,19 +130,6 @@ def heartbeat(label: str, every: float = HEARTBEAT_S) -> Iterator[None]:
         thread.join()
 
 
-_INTERESTING = re.compile(
-    r"error|fail|assert|expected|fatal|panicked|warning|mismatch|%Warning|%Error|^\S+:\d+(:\d+)?: ", re.I
-)
-
-
-def excerpt(output: str, limit: int = 12) -> str:
-    """The first lines that say what went wrong (or the last lines when none stands out)."""
-    lines = [line for line in output.splitlines() if line.strip()]
-    hits = [line for line in lines if _INTERESTING.search(line)]
-    chosen = hits[:limit] if hits else lines[-limit:]
-    return "\n".join(f"  {line[:300]}" for line in chosen)
-
-
 def run_check(
     layout: Layout,
     task: str,
@@ -159,12 +147,13 @@ def run_check(
     counts = Counts(0, 0, 0)
     error = ""
     missing_tool = ""
+    kind = ""
     try:
         counts = check(ctx)
     except ToolMissing as exc:
-        error, missing_tool = str(exc), exc.command
+        error, missing_tool, kind = str(exc), exc.command, failure_kind(exc)
     except CheckFailed as exc:
-        error = str(exc)
+        error, kind = str(exc), failure_kind(exc)
     ok = not error and counts.failed == 0 and counts.tests > 0
     if not error and not ok:
         error = f"no test passed ({counts.passed} passed, {counts.failed} failed)"
@@ -188,8 +177,9 @@ def run_check(
         lines = [line.strip() for line in error.splitlines() if line.strip()]
         data["error"] = " ".join(lines[:2])[:300]
         data["excerpt"] = [line[:300] for line in lines[:15]]  # what the feedback loop classifies
+        data["failure"] = kind or "failed"  # its type: retries and the knowledge base decide by it first
     if missing_tool:
-        data["missing_tool"] = missing_tool  # the failure's type: its fix installs this, and checks it is there
+        data["missing_tool"] = missing_tool  # its fix installs this, and checks it is there
     write_json(Path(report), data)
     for note in ctx.notes:
         print(f"note: {note}")

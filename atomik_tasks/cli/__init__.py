@@ -2,6 +2,7 @@
 
 - `init DIR`: a new project (dodo.py, atomik.toml, schemas/ with an example, README.md, .gitignore);
 - `tools [--install]`: every tool a folder declares, found or missing; --install installs the missing ones;
+- `plugins [--markdown]`: every language, FPGA family, board and programmer with its tools (a health check);
 - `docs [NAME]`: the documentation shipped in the package;
 - `config [--toml | --markdown | --schema]`: atomik.toml with every default, the README table, the JSON Schema;
 - `kb [--export]`: the error knowledge base (shipped + the project's knowledge/learned.json) with its counts.
@@ -18,20 +19,64 @@ from .. import config, languages, tools
 from ..checks.edaflows import MAKE
 from ..feedback.llm.trial import PATCH
 from ..fsio import write_if_changed
-from ..hardware import families
-from ..hardware.program import OPENFPGALOADER
+from ..hardware import boards, families, programmers, registry
 from ..reports.html import CHROMIUM, DOT
 from ..tools import Tool
 
 
 def declared_tools(for_tests: bool = False) -> list[Tool]:
     """Every tool a plain build or a board task runs, once each; for_tests: also what the test suite uses."""
-    found = [MAKE, OPENFPGALOADER, DOT, PATCH, *([CHROMIUM] if for_tests else [])]
+    found = [MAKE, DOT, PATCH, *([CHROMIUM] if for_tests else [])]
     for lang in languages.all_languages().values():
         found += [*lang.tools, *lang.consume_tools]
     for family in families.all_families().values():
         found += [t for t in family.tools if t.installable]  # a vendor's own tools are not ours to install
+    found += [p.tool for p in programmers.all_programmers().values()]
     return list(dict.fromkeys(found))
+
+
+def _tool_state(tool: Tool) -> tuple[bool, str]:
+    """(found, "yosys 0.23 at /usr/bin/yosys" or "yosys MISSING (Debian package yosys)")."""
+    path = tools.find_tool(tool)
+    if not path:
+        return False, f"{tool.command} MISSING ({tool.source})"
+    said = tools.tool_version(tool, path)
+    return True, f"{said if tool.command.lower() in said.lower() else f'{tool.command} {said}'} ({path})"
+
+
+def plugins_command(args: argparse.Namespace) -> int:
+    """Every language, FPGA family, board and programmer, with its tools found (and their versions) or missing."""
+    if args.markdown:
+        sys.stdout.write(registry.markdown_table())
+        return 0
+    missing: list[str] = []
+
+    def show(kind: str, name: str, what: str, needs: tuple[Tool, ...]) -> None:
+        print(f"{kind:<11} {name:<15} {what}")
+        for tool in needs:
+            ok, text = _tool_state(tool)
+            print(f"{'':<27} {'ok ' if ok else '-- '} {text}")
+            if not ok and tool.installable:
+                missing.append(tool.command)
+
+    for name, lang in languages.all_languages().items():
+        show("language", name, "SDK" if lang.role == "sdk" else lang.role.upper(), (*lang.tools, *lang.consume_tools))
+    for name, family in families.all_families().items():
+        flows = ", ".join(f"{k}: {v}" for k, v in family.flows.items())
+        show("family", name, f"flows {flows}; devices {', '.join(family.devices)}", family.tools)
+    for row in registry.board_rows():
+        print(
+            f"{'board':<11} {row['board']:<15} {row['title']}: {row['device']} ({row['family']}), "
+            f"{row['luts']:,} LUT4, {row['bram_kbit']} Kbit block RAM, {row['clock_mhz']:g} MHz; `{row['programmer']}`"
+        )
+    for name, prog in programmers.all_programmers().items():
+        users = ", ".join(b.name for b in boards.all_boards().values() if b.programmer == name)
+        show("programmer", name, f"for {users}", (prog.tool,))
+    if missing:
+        names = ", ".join(dict.fromkeys(missing))
+        print(f"missing: {names}; `{tools.INSTALL_ALL}` installs them", file=sys.stderr)
+        return 1
+    return 0
 
 
 def tools_command(args: argparse.Namespace) -> int:
@@ -178,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--install", action="store_true", help="install what is missing (pip, npm, and apt-get as root)")
     t.add_argument("--tests", action="store_true", help="also the tools the test suite uses (chromium)")
     t.set_defaults(run=tools_command)
+    g = sub.add_parser("plugins", help="every language, FPGA family, board and programmer, with its tools' state")
+    g.add_argument("--markdown", action="store_true", help="the README's board table")
+    g.set_defaults(run=plugins_command)
     d = sub.add_parser("docs", help="the documentation shipped with the package (a list, or one page)")
     d.add_argument("name", nargs="?", help="the page: semantics, schema-spec, vectors, uart-protocol, ...")
     d.set_defaults(run=docs_command)
@@ -196,4 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--project", default=".", help="the project whose knowledge/learned.json counts (default: .)")
     k.set_defaults(run=kb_command)
     args = parser.parse_args(argv)
-    return args.run(args)
+    from ..errors import AtomikError
+
+    try:
+        return args.run(args)
+    except AtomikError as exc:  # a plugin that does not load, a bad atomik.toml: one line, not a traceback
+        print(f"atomik-tasks {args.command}: {exc}", file=sys.stderr)
+        return 2

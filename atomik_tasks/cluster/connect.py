@@ -88,8 +88,16 @@ def client(scheduler: str, layout: Layout) -> Any:
         raise ClusterError(f"the Dask scheduler {address} cannot be reached: {exc}") from None
 
 
+def stop_at_exit(layout: Layout) -> None:
+    """End this build's LocalCluster when the doit process that made the tasks ends (after its last report
+    line). Its job processes, which start the cluster, end by os._exit and never run exit handlers."""
+    import atexit
+
+    atexit.register(stop_local, layout)
+
+
 def stop_local(layout: Layout) -> None:
-    """End this build's LocalCluster (the reporter calls this when the run ends)."""
+    """End this build's LocalCluster, if one was started."""
     path = _address_file(layout)
     if not path.exists():
         return

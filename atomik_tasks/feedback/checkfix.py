@@ -48,7 +48,9 @@ def fix_checks(layout: Layout, stem: str, kb: KnowledgeBase, apply: bool) -> int
     still_open = 0
     for report in failed_reports(layout, stem):
         task, error = report["task"], report.get("error", "")
-        match = kb.match_failure(report_failure(report), task.split(":", 1)[0], report.get("missing_tool", ""))
+        match = kb.match_failure(
+            report_failure(report), task.split(":", 1)[0], report.get("missing_tool", ""), report.get("failure", "")
+        )
         cls = match.entry.cls if match else "unknown"
         print(f"{task}: [{cls}] {error}")
         kind = match.entry.fix.kind if match else "person"

@@ -19,6 +19,21 @@ from ..errors import AtomikError
 from .messages import normalize
 
 SHIPPED = Path(__file__).resolve().parent / "knowledge.json"
+
+#: Where plugin folders keep their entries (relative to the package).
+PLUGIN_KNOWLEDGE = (
+    "languages/*/knowledge.json",
+    "hardware/families/*/knowledge.json",
+    "hardware/programmers/*/knowledge.json",
+)
+
+#: A failure's type (errors.failure_kind) -> the entry it is, before any text is read.
+BY_KIND = {
+    "missing-tool": "tool.missing",
+    "timeout": "transient.timeout",
+    "killed": "transient.killed",
+    "does-not-fit": "fit.does-not-fit",
+}
 SCHEMA_VERSION = 1
 FUZZY_DISTANCE = 3  # a near miss: at most this many edits from a known message
 
@@ -103,21 +118,29 @@ class KnowledgeBase:
     def get(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)
 
-    def match_failure(self, message: str, stage: str, missing_tool: str = "") -> Match | None:
-        """The entry of a check's failure: by its type first (a report that names a missing tool is the
-        tool.missing entry, whatever the tool's wording), else by its message."""
-        if missing_tool:
-            entry = self.get("tool.missing")
-            return Match(entry, "exact", 100.0, 0, normalize(message)) if entry else None
+    def match_failure(self, message: str, stage: str, missing_tool: str = "", kind: str = "") -> Match | None:
+        """The entry of a check's failure: by its type first (errors.failure_kind, as the report records it:
+        a missing tool, a time-out, a kill, a design that does not fit), whatever the tool's wording; else
+        by its message."""
+        entry_id = BY_KIND.get("missing-tool" if missing_tool else kind, "")
+        entry = self.get(entry_id) if entry_id else None
+        if entry is not None:
+            return Match(entry, "exact", 100.0, 0, normalize(message))
         return self.match(message, stage) if message else None
 
     def match(self, message: str, stage: str = "") -> Match | None:
         """The entry for a failure message: a signature that matches its normalized form, else the nearest
         known example within FUZZY_DISTANCE edits, else None."""
         text = normalize(message)
-        for pattern, entry in self._compiled:
-            if (not stage or entry.stage in (stage, "any")) and pattern.search(text):
-                return Match(entry, "exact", 100.0, 0, text)
+        # the entries of a tool the message names first ("iverilog exited 2: ..."): a generic signature of
+        # another tool (gcc's "<path>: error:") must not win because its folder's file was read first
+        named = {e.id for _, e in self._compiled if any(_names(text, t) for t in e.tool.split("/") if t)}
+        for first in (True, False):
+            for pattern, entry in self._compiled:
+                if (entry.id in named) != first:
+                    continue
+                if (not stage or entry.stage in (stage, "any")) and pattern.search(text):
+                    return Match(entry, "exact", 100.0, 0, text)
         return self._near(text, stage)
 
     def _near(self, text: str, stage: str) -> Match | None:
@@ -161,6 +184,11 @@ class KnowledgeBase:
         return {"schema_version": SCHEMA_VERSION, "entries": entries}
 
 
+def _names(text: str, tool: str) -> bool:
+    """Whether a normalized message names a tool as a word ("gcc exited", not "gcc" inside another name)."""
+    return re.search(rf"(?<![\w-]){re.escape(tool.lower())}(?![\w-])", text) is not None
+
+
 def parse(data: Any, source: str) -> list[Entry]:
     if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
         raise KnowledgeError(f"{source}: not a knowledge base of schema_version {SCHEMA_VERSION}")
@@ -175,7 +203,17 @@ def parse(data: Any, source: str) -> list[Entry]:
 
 @functools.cache
 def shipped() -> tuple[Entry, ...]:
-    return tuple(parse(json.loads(SHIPPED.read_text("utf-8")), "atomik_tasks/feedback/knowledge.json"))
+    """The core entries, then each plugin folder's own (a language's, an FPGA family's, a programmer's
+    knowledge.json: what its tools say when they fail)."""
+    package = SHIPPED.parent.parent
+    files = [SHIPPED, *sorted(p for pattern in PLUGIN_KNOWLEDGE for p in package.glob(pattern))]
+    entries = [e for f in files for e in parse(json.loads(f.read_text("utf-8")), str(f.relative_to(package.parent)))]
+    seen: set[str] = set()
+    for e in entries:
+        if e.id in seen:
+            raise KnowledgeError(f"knowledge base: entry id {e.id!r} appears in two files")
+        seen.add(e.id)
+    return tuple(entries)
 
 
 def merged(learned: list[Entry]) -> KnowledgeBase:

@@ -11,14 +11,17 @@ from typing import Any
 from ..layout import Layout
 
 
-def _failure_text(report: str) -> str:
+def _failure(report: str) -> tuple[str, str]:
+    """(the failure's message, its type) from a check's report."""
     from .messages import report_failure
 
     try:
         data = json.loads(Path(report).read_text("utf-8"))
     except (OSError, ValueError):
-        return ""
-    return report_failure(data) if isinstance(data, dict) else ""
+        return "", ""
+    if not isinstance(data, dict):
+        return "", ""
+    return report_failure(data), str(data.get("failure", ""))
 
 
 def with_retry(layout: Layout, task: str, report: str, enabled: bool, action: Callable[..., bool], *args: Any) -> bool:
@@ -33,13 +36,13 @@ def with_retry(layout: Layout, task: str, report: str, enabled: bool, action: Ca
         return True
     if not enabled:
         return False
-    message = _failure_text(report)
+    message, kind = _failure(report)
     try:
         kb = learned.knowledge(layout)
     except KnowledgeError as exc:
         print(f"note: {exc}")
         return False
-    match = kb.match(message, task.split(":", 1)[0]) if message else None
+    match = kb.match_failure(message, task.split(":", 1)[0], kind=kind)  # a time-out or a kill by its type
     if match is None or match.entry.fix.kind != "retry":
         return False
     print(f"transient failure ({match.entry.id}): running {task} once more")

@@ -133,7 +133,9 @@ def review(layout: Layout, records: list[dict[str, Any]]) -> list[dict[str, Any]
         task = r["name"]
         report = task_report(layout, task)
         message = failure_message(layout, task, r.get("cause", ""), report)
-        match = kb.match_failure(message, task.split(":", 1)[0], report.get("missing_tool", ""))
+        match = kb.match_failure(
+            message, task.split(":", 1)[0], report.get("missing_tool", ""), report.get("failure", "")
+        )
         retried = any(a.get("task") == task and a.get("fix") == "retry" for a in out)
         out.append(_verdict(layout, kb, task, message, match, retried))
     return out

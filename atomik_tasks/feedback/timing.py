@@ -1,4 +1,5 @@
-"""Timing closure at zero tokens: when synth:<schema> misses its target, other nextpnr seeds, up to
+"""Timing closure at zero tokens: when synth:<schema> misses its target, other place-and-route settings (the
+family's: seeds for the nextpnr families), up to
 [feedback] timing_attempts runs; the winning settings are recorded in knowledge/learned.json by design hash,
 so the next build of the same design starts with them and makes no extra run.
 
@@ -17,12 +18,7 @@ if TYPE_CHECKING:
     from ..hardware.boards import Board
     from ..hardware.synth import Attempt
 
-ENTRY = "nextpnr.timing"  # the knowledge-base entry whose fix this is
-
-
-def seed_options(n: int) -> list[str]:
-    """The n-th run's extra options (n from 2; the first run takes nextpnr's defaults)."""
-    return ["--seed", str(n)]
+ENTRY = "synth.timing"  # the knowledge-base entry whose fix this is
 
 
 class SeedSweep:
@@ -61,14 +57,18 @@ class SeedSweep:
             )
         if len(attempts) >= self.max_runs:
             return f"{len(attempts)} place-and-route runs ([feedback] timing_attempts = {self.max_runs})"
-        return seed_options(len(attempts) + 1)
+        from ..hardware import families
+
+        return families.of(board).attempt_options(len(attempts) + 1)
 
     def done(self, design_hash: str, attempts: list[Attempt], best: Attempt, target_mhz: float) -> None:
         from . import learned, record
         from .record import Attempt as Tried
 
         tried = [
-            Tried(self.task, "timing-not-met", ENTRY, " ".join(a.options) or "nextpnr defaults", i, _outcome(a, best))
+            Tried(
+                self.task, "timing-not-met", ENTRY, " ".join(a.options) or "the tool's defaults", i, _outcome(a, best)
+            )
             for i, a in enumerate(attempts, 1)
             if i > 1 or not a.met
         ]

@@ -156,6 +156,10 @@ def downstream(tasks: list[dict[str, Any]], files: list[str]) -> list[str]:
 
 def pipeline_tasks(layout: Layout) -> Iterator[dict[str, Any]]:
     p = _or_exit(lambda: Project(layout))
+    if p.config.cluster.scheduler.startswith("local:"):
+        from ..cluster.connect import stop_at_exit
+
+        stop_at_exit(layout)  # the cluster stage ends the LocalCluster its tasks start, when this process ends
     for basename, doc in GROUPS.items():
         yield group(basename, None, doc)
     yield tools_task(p)

@@ -11,12 +11,13 @@ from doit.tools import config_changed
 from ..feedback.retry import with_retry
 from ..feedback.timing import synthesize_closing_timing
 from ..fsio import remove_paths
+from ..hardware import boards, families, programmers
 from ..hardware.design import remove_board, uart_files, write_board
 from ..hardware.hwtest import hwtest
 from ..hardware.program import preflight, program
-from ..hardware.sim import SIM_TOOLS, sim_uart
+from ..hardware.sim import sim_tools, sim_uart
 from ..hardware.synth import missing_synth_tools, synth_tools
-from ..languages.verilog.cores import tb_files
+from ..languages import hdl
 from .caching import cached_action
 from .doitapi import call
 from .project import Project, group
@@ -44,17 +45,17 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
     lay = p.layout
     hw = p.config.hardware
     board_manifest = lay.manifest("board", stem)
-    design = [board_manifest, lay.manifest("verilog", stem), *uart_files(lay)]
+    design = [board_manifest, lay.manifest(hdl().name, stem), *uart_files(lay)]
     code = [lay.fingerprint("hardware"), lay.fingerprint("checks")]
-    sim_deps = [*design, lay.vectors(stem, "hex"), *code, *tb_files(lay)]
+    sim_deps = [*design, lay.vectors(stem, "hex"), *code, *hdl().testbench_files(lay)]
     yield {
         "basename": "board",
         "name": stem,
         "doc": f"board top, testbench and constraints of {stem} for the {hw.board}",
         "actions": [(call, [write_board, lay, stem, hw])],
-        "file_dep": [lay.view("verilog", stem), lay.fingerprint("verilog"), lay.fingerprint("hardware")],
+        "file_dep": [lay.view(hdl().name, stem), lay.fingerprint(hdl().name), lay.fingerprint("hardware")],
         "task_dep": [f"validate:{stem}"],
-        "uptodate": [config_changed(f"{hw.board}:{hw.baud}")],
+        "uptodate": [config_changed(f"{hw.board}:{hw.baud}:{hw.sim_clock}")],
         "targets": [board_manifest],
         "clean": [(remove_board, [lay, stem])],
     }
@@ -77,8 +78,13 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
                 lay,
                 stem,
                 hw.uart_records,
-                tools=SIM_TOOLS,
-                settings={"board": hw.board, "baud": hw.baud, "uart_records": hw.uart_records},
+                tools=sim_tools(),
+                settings={
+                    "board": hw.board,
+                    "baud": hw.baud,
+                    "uart_records": hw.uart_records,
+                    "sim_clock": hw.sim_clock,
+                },
                 report=lay.report("sim-uart", stem),
             )
         ],
@@ -115,7 +121,7 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
                     "timing_reach_pct": p.config.feedback.timing_reach_pct,
                 },
                 report=lay.report("synth", stem),
-                globs=[f"{lay.display(lay.synth_dir(stem))}/*.fs"],
+                globs=[f"{lay.display(lay.synth_dir(stem))}/*{families.of(boards.get(hw.board)).bitstream_suffix}"],
             )
         ],
         "file_dep": [*design, *code],
@@ -133,17 +139,18 @@ def board_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
     """The tasks that need a board: its pre-flight check, programming and the board test."""
     lay = p.layout
     hw = p.config.hardware
+    loader = programmers.of(boards.get(hw.board)).tool.command
     yield {
         "basename": "preflight",
         "name": f"program:{stem}",
-        "doc": f"before program:{stem} builds anything: openFPGALoader is installed and a {hw.board} answers",
+        "doc": f"before program:{stem} builds anything: {loader} is installed and a {hw.board} answers",
         "actions": [(call, [preflight, hw])],
         "uptodate": [False],
     }
     yield {
         "basename": "program",
         "name": stem,
-        "doc": f"openFPGALoader {stem}'s bitstream to the {hw.board} ({hw.program})",
+        "doc": f"{loader} writes {stem}'s bitstream to the {hw.board} ({hw.program})",
         "actions": [(program, [lay, stem, hw])],
         "params": [_param("flash", bool, False, "write the flash instead of SRAM")],
         "task_dep": [f"preflight:program:{stem}", f"synth:{stem}"],  # in this order: the board first

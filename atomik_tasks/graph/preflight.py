@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import tools
 from ..checks.edaflows import MAKE
-from ..hardware.sim import SIM_TOOLS
+from ..hardware.sim import sim_tools
 from ..hardware.synth import missing_synth_tools, synth_tools
 from ..reports.html import DOT
 from ..tools import Tool
@@ -29,7 +29,7 @@ def needed_tools(p: Project) -> list[Tool]:
     for language in p.languages.values():
         need += [*language.tools, *(language.consume_tools if p.config.sdk.consume else [])]
     if hw.simulate:
-        need += SIM_TOOLS
+        need += sim_tools()
     if hw.synthesize == "always":
         need += [MAKE, *synth_tools(hw)]
     return list(dict.fromkeys(need))

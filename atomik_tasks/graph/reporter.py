@@ -222,33 +222,16 @@ class AtomikReporter(ConsoleReporter):
             self.write(f"note: could not tell stale results apart ({exc})\n")
             return set()
 
-    def _feedback(self) -> list[dict[str, Any]]:
+    def _feedback(self, asked: bool) -> list[dict[str, Any]]:
+        """The feedback stage's review of this run (and its diagnoses); its lines printed."""
         if not any(r["start"] for r in self.records):
             return []  # nothing ran: nothing was tried, nothing failed (a no-op imports none of it)
-        from ..feedback.review import review
+        from ..feedback.after_run import after_run
 
-        try:
-            return review(self.layout, self.records)
-        except Exception as exc:  # a report must never fail the build it reports on
-            self.write(f"note: the feedback review failed ({exc})\n")
-            return []
-
-    def _diagnose(self, feedback: list[dict[str, Any]]) -> None:
-        """[llm] auto: a model looks at this run's escalations (off without a key; never fails the run)."""
-        tasks = [f["task"] for f in feedback if f["outcome"] == "escalated"]
-        try:
-            settings = config.load(self.layout)
-            if tasks and settings.llm.auto:
-                from ..feedback.llm.diagnose import run_diagnoses
-
-                run_diagnoses(self.layout, tasks, settings)
-            elif tasks:
-                from ..feedback.llm.client import KEY_ENV, enabled
-
-                state = "" if enabled() else f" (off: {KEY_ENV} is not set)"
-                self.write(f"a model can look at it: doit diagnose:{tasks[0]}{state}\n")
-        except Exception as exc:  # a report must never fail the build it reports on
-            self.write(f"note: the diagnosis failed ({exc})\n")
+        feedback, lines = after_run(self.layout, self.records, config.load(self.layout), diagnose=not asked)
+        for line in lines:
+            self.write(line + "\n")
+        return feedback
 
     def _study(self) -> dict[str, Any] | None:
         """The trace of what ran (build/reports/trace.json) and its critical path over the graph's edges (a
@@ -312,10 +295,6 @@ class AtomikReporter(ConsoleReporter):
             return {}
 
     def complete_run(self) -> None:
-        if Path(self.layout.build, "cluster", "scheduler.json").exists():  # this run started a LocalCluster
-            from ..cluster.connect import stop_local
-
-            stop_local(self.layout)
         seconds = time.monotonic() - self.clock
         critical = False
         failed = [r for r in self.records if r["status"] == "failure"]
@@ -326,9 +305,7 @@ class AtomikReporter(ConsoleReporter):
         # recorded, but results and their stale marks are the next build's to say)
         asked = bool(ran) and all(r["name"].startswith(("fix:", "diagnose:")) or r["name"] == "optimize" for r in ran)
         if Path(self.layout.build).is_dir() and not read_only:
-            feedback = self._feedback()
-            if not asked:
-                self._diagnose(feedback)
+            feedback = self._feedback(asked)
             studied = self._study() if executed else None
             if executed:
                 record_durations(self.layout, self.records)  # the next plain run starts the long ones first

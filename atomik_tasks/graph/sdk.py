@@ -16,9 +16,8 @@ from ..checks.verify import report_path, run_verify
 from ..feedback.retry import with_retry
 from ..fsio import remove_paths
 from ..hardware.design import SHIPPED_CORES
-from ..languages import names
+from ..languages import hdl, names
 from ..languages.generate import generate, generate_package, remove_listed
-from ..languages.verilog.cores import SHIPPED, core_files, shared_core_files, write_core, write_shared_cores
 from ..layout import PACKAGE_CHECK, VECTORS_VIEW
 from ..reference.vectors import write_vectors
 from .caching import cached_action
@@ -167,7 +166,7 @@ def consume_tasks(p: Project) -> Iterator[dict[str, Any]]:
             ],
             "file_dep": deps,
             # the FuseSoC consumer finds the generator among the shared cores
-            "task_dep": [f"generate:{name}", *(["core:_shared"] if name == "verilog" else [])],
+            "task_dep": [f"generate:{name}", *(["core:_shared"] if p.languages[name].role == "hdl" else [])],
             "targets": [report],
             "clean": [(remove_paths, [[report, lay.log(task)]])],
         }
@@ -196,25 +195,26 @@ def core_tasks(p: Project) -> Iterator[dict[str, Any]]:
     """core:<schema>: build/cores/<key>/ holds the core file, its RTL, testbench and vectors."""
     lay = p.layout
     yield group("core", None, "FuseSoC cores under build/cores/, one per schema, and the shared ones")
-    shared = {**shared_core_files(lay, SHIPPED), **shared_core_files(lay, SHIPPED_CORES)}
+    cores = hdl().cores
+    shared = {**cores.shared_core_files(lay, cores.SHIPPED), **cores.shared_core_files(lay, SHIPPED_CORES)}
     yield {
         "basename": "core",
         "name": "_shared",
         "doc": "the shared cores (testbench clock, UART) under build/cores/, beside the generated ones",
-        "actions": [(call, [write_shared_cores, lay, shared])],
+        "actions": [(call, [cores.write_shared_cores, lay, shared])],
         "file_dep": sorted(shared.values()),
         "targets": [f"{lay.cores_dir}/{rel}" for rel in shared],
         "clean": True,
     }
     for stem in p.stems:
         ident = p.ident(stem)
-        outputs = [str(f) for f in core_files(lay, names(ident)["key"])] if ident else []
+        outputs = [str(f) for f in cores.core_files(lay, names(ident)["key"])] if ident else []
         yield {
             "basename": "core",
             "name": stem,
             "doc": f"FuseSoC core of {stem} under build/cores/ (RTL, testbench, vectors)",
-            "actions": [(call, [write_core, lay, stem])],
-            "file_dep": [lay.manifest("verilog", stem), lay.vectors(stem, "hex"), lay.fingerprint("verilog")],
+            "actions": [(call, [cores.write_core, lay, stem])],
+            "file_dep": [lay.manifest(hdl().name, stem), lay.vectors(stem, "hex"), lay.fingerprint(hdl().name)],
             "task_dep": [f"validate:{stem}"],
             "targets": [lay.manifest("cores", stem), *outputs],
             "clean": [(remove_listed, [lay.manifest("cores", stem), lay.cores_dir])],

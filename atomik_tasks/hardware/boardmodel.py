@@ -112,6 +112,8 @@ def main(argv: list[str]) -> int:
     import json
     import time
 
+    from ..languages import hdl
+
     parser = argparse.ArgumentParser(
         prog="python -m atomik_tasks.hardware.boardmodel",
         description="Serve a software board (`atomik-tasks docs uart-protocol`) on a pseudo-terminal; prints its path.",
@@ -128,8 +130,8 @@ def main(argv: list[str]) -> int:
             f"{parser.prog}: cannot read {args.view}: {getattr(exc, 'strerror', None) or exc}"
             " (run `doit` first; the view is written by normalize:<schema>)\n",
         )
-    # the design id comes from the Verilog view beside the vectors view (views/verilog/<schema>.json)
-    verilog = Path(args.view).parent.parent / "verilog" / Path(args.view).name
+    # the design id comes from the HDL view beside the vectors view (views/verilog/<schema>.json)
+    verilog = Path(args.view).parent.parent / hdl().name / Path(args.view).name
     design = design_id(json.loads(verilog.read_text("utf-8"))) if verilog.exists() else 0
     with BoardModel(vview, args.mode, design) as model:
         print(model.path, flush=True)

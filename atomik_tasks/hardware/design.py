@@ -11,8 +11,7 @@ from typing import Any
 
 from ..config import Section
 from ..fsio import read_json, remove_files, sha256_text, write_if_changed, write_json
-from ..languages import get as language
-from ..languages import names
+from ..languages import hdl, names
 from ..languages.generate import read_ident
 from ..layout import Layout
 from . import boards, families
@@ -29,12 +28,13 @@ def uart_files(layout: Layout) -> list[str]:
 
 
 def board_context(view: dict[str, Any], hw: Section) -> dict[str, Any]:
-    ctx = language("verilog").context(view)
+    ctx = hdl().context(view)
     board = boards.get(hw.board)
     zero_bytes = (len(ctx["fields"]) + 7) // 8
     ctx.update(
         board=board,
         baud=hw.baud,
+        sim_clock=hw.sim_clock,
         design_id=design_id(view),
         zero_bytes=zero_bytes,
         rest_w=max(24, 8 * zero_bytes),
@@ -63,7 +63,7 @@ def render_board(view: dict[str, Any], hw: Section, override: str | None = None)
     ctx = board_context(view, hw)
     key = ctx["key"]
     board = ctx["board"]
-    family = families.get(board.family)
+    family = families.of(board)
     return {
         f"atomik_board_{key}.v": env.get_template("board_top.v.j2").render(ctx),
         f"tb_uart_{key}.v": env.get_template("tb_uart.v.j2").render(ctx),
@@ -72,7 +72,7 @@ def render_board(view: dict[str, Any], hw: Section, override: str | None = None)
 
 
 def write_board(layout: Layout, stem: str, hw: Section) -> None:
-    view = read_json(Path(layout.view("verilog", stem)))
+    view = read_json(Path(layout.view(hdl().name, stem)))
     files = render_board(view, hw, layout.template_override("board"))
     out = Path(layout.board_dir(names(view["identity"])["key"]))
     for name, content in files.items():
@@ -108,7 +108,7 @@ class Design:
 def design(layout: Layout, stem: str) -> Design:
     key = names(read_json(Path(layout.model(stem, "ident"))))["key"]
     uart = uart_files(layout)
-    module = f"{layout.sdk('verilog')}/rtl/atomik_{key}.v"
+    module = f"{layout.sdk(hdl().name)}/{hdl().module_path(key)}"
     folder = Path(layout.board_dir(key))
     top = f"atomik_board_{key}"
     return Design(key, top, folder, [*uart, module, str(folder / f"{top}.v")])
@@ -117,10 +117,8 @@ def design(layout: Layout, stem: str) -> Design:
 def files_read(layout: Layout, stem: str, simulation: bool) -> list[str]:
     """Every file of the project a synthesis (or, with simulation, a UART simulation) of one schema reads:
     what a worker with no shared checkout needs (the package's own files it has)."""
-    from ..languages.verilog.cores import tb_files
-
     d = design(layout, stem)
-    files = [layout.model(stem, "ident"), layout.view("verilog", stem), *d.rtl, *(str(p) for p in d.folder.iterdir())]
+    files = [layout.model(stem, "ident"), layout.view(hdl().name, stem), *d.rtl, *(str(p) for p in d.folder.iterdir())]
     if simulation:
-        files += [layout.vectors(stem, "hex"), *tb_files(layout)]
+        files += [layout.vectors(stem, "hex"), *hdl().testbench_files(layout)]
     return sorted({f for f in files if f.startswith(layout.root + "/") and Path(f).is_file()})

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..config import Section
 from ..errors import BoardUnavailable
 from ..fsio import read_json, write_json
+from ..languages import hdl
 from ..layout import VECTORS_VIEW, Layout
 from ..reference import vectors
 from . import boards
@@ -18,7 +19,7 @@ def known_designs(layout: Layout) -> dict[int, str]:
     """{design id: how a person names it} of every schema of this project."""
     out = {}
     for other in layout.stems():
-        path = Path(layout.view("verilog", other))
+        path = Path(layout.view(hdl().name, other))
         view = read_json(path) if path.exists() else {}
         if "identity" in view:  # not the stand-in view of an invalid schema
             out[design_id(view)] = describe(view)
@@ -27,7 +28,7 @@ def known_designs(layout: Layout) -> dict[int, str]:
 
 def check_identity(layout: Layout, stem: str, answered: int | None) -> None:
     """Before the vectors: the board runs this schema's design, or one clear line saying what it runs."""
-    view = read_json(Path(layout.view("verilog", stem)))
+    view = read_json(Path(layout.view(hdl().name, stem)))
     if answered == design_id(view):
         return
     fix = f"program it with `doit program:{stem}`"

@@ -15,13 +15,17 @@ from pathlib import Path
 
 from ..checks.runner import Context, run_check
 from ..fsio import write_if_changed
+from ..languages import hdl
 from ..languages.check import Counts, vector_counts
-from ..languages.verilog import IVERILOG, VERILATOR, VVP, lint_edam, sim_edam
-from ..languages.verilog.cores import tb_files
 from ..layout import Layout
+from ..tools import Tool
 from .design import design
 
-SIM_TOOLS = (IVERILOG, VVP, VERILATOR)  # what sim:uart runs (its cache key and the `tools` check read this)
+
+def sim_tools() -> tuple[Tool, ...]:
+    """What sim:uart runs (its cache key and the `tools` check read this): the HDL's simulation tools."""
+    return tuple(hdl().sim_tools)
+
 
 SCENARIO, END = "06", "ff"  # record ops (`atomik-tasks docs vectors`)
 FIELD_OPS = ("01", "02", "03", "04")  # load, accumulate, read, zero flag: each names a field
@@ -55,10 +59,10 @@ def uart_records(hex_text: str, per_scenario: int) -> tuple[str, int, int]:
 def sim_uart(layout: Layout, stem: str, per_scenario: int = 0) -> bool:
     def check(ctx: Context) -> Counts:
         d = design(layout, stem)
-        for tool in SIM_TOOLS:
+        for tool in sim_tools():
             ctx.tool(tool)
-        ctx.run_flow("lint", lint_edam(d.top, d.rtl), ctx.work / "lint")
-        tb_clock = tb_files(layout)
+        ctx.run_flow("lint", hdl().lint_edam(d.top, d.rtl), ctx.work / "lint")
+        tb_clock = hdl().testbench_files(layout)
         testbench = str(d.folder / f"tb_uart_{d.key}.v")
         work = ctx.work / "sim"
         text, sent, total = uart_records(Path(layout.vectors(stem, "hex")).read_text("ascii"), per_scenario)
@@ -66,7 +70,7 @@ def sim_uart(layout: Layout, stem: str, per_scenario: int = 0) -> bool:
         ctx.extra["uart_records"] = {"sent": sent, "total": total, "per_scenario": per_scenario}
         if sent < total:
             ctx.notes.append(f"{sent} of {total} records over the serial line; verify:verilog replays all of them")
-        out = ctx.run_flow("sim", sim_edam(f"tb_uart_{d.key}", [*tb_clock, *d.rtl, testbench]), work)
+        out = ctx.run_flow("sim", hdl().sim_edam(f"tb_uart_{d.key}", [*tb_clock, *d.rtl, testbench]), work)
         return Counts(1, 1, 0) + vector_counts(out)
 
-    return run_check(layout, f"sim:uart:{stem}", "verilog", stem, check, layout.report("sim-uart", stem), "sim-uart")
+    return run_check(layout, f"sim:uart:{stem}", hdl().name, stem, check, layout.report("sim-uart", stem), "sim-uart")

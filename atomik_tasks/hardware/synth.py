@@ -17,10 +17,11 @@ from ..checks.runner import Context, run_check
 from ..config import Section
 from ..errors import CheckFailed
 from ..fsio import read_json
+from ..languages import hdl
 from ..languages.check import Counts
 from ..layout import Layout
 from ..tools import Tool, find_tool
-from . import boards, families
+from . import boards, families, fit
 from .boards import Board
 from .design import Design, design
 
@@ -41,7 +42,7 @@ class Attempt:
 
 class TimingPolicy(Protocol):
     def first(self, design_hash: str) -> list[str] | None:
-        """The options of the first run: a recorded winner's ([] when nextpnr's defaults won), or None."""
+        """The options of the first run: a recorded winner's ([] when the defaults won), or None."""
         ...
 
     def next(self, design_hash: str, attempts: list[Attempt], target_mhz: float, board: Board) -> list[str] | str:
@@ -67,25 +68,29 @@ class OneRun:
 def design_hash(d: Design, board: Board, target_mhz: float) -> str:
     """What a place-and-route result depends on: the RTL, the constraints, the device and the target."""
     h = hashlib.sha256(f"{board.device}\0{target_mhz:g}\0".encode())
-    for name in [*d.rtl, str(d.constraint_file(families.get(board.family).constraint_suffix))]:
+    for name in [*d.rtl, str(d.constraint_file(families.of(board).constraint_suffix))]:
         h.update(hashlib.sha256(Path(name).read_bytes()).digest())
     return h.hexdigest()[:32]
 
 
 def synthesize(layout: Layout, stem: str, hw: Section, policy: TimingPolicy | None = None) -> bool:
     board = boards.get(hw.board)
-    family = families.get(board.family)
+    family = families.of(board)
 
     def check(ctx: Context) -> Counts:
-        view = read_json(Path(layout.view("verilog", stem)))
+        view = read_json(Path(layout.view(hdl().name, stem)))
         target_mhz = float(view["target_frequency_mhz"])
         ctx.extra.update(board=board.name, device=board.device, flow=hw.flow, target_mhz=target_mhz)
+        estimate = fit.check(view, board, family)  # DoesNotFit, in a second, before any tool runs
+        ctx.extra["fit"] = estimate.to_dict()
         d = design(layout, stem)
-        if hw.flow != "apicula" or not family.supports_attempts:
-            return family.synthesize(ctx, d, board, hw.flow, hw.timing)
+        if hw.flow not in family.flows:
+            raise CheckFailed(f'the {family.name} family has no {hw.flow} flow: use flow = "open"')
+        if hw.flow == "vendor":
+            return family.vendor_flow(ctx, d, board)
         return _close_timing(ctx, family, d, board, hw, target_mhz, policy or OneRun())
 
-    return run_check(layout, f"synth:{stem}", "verilog", stem, check, layout.report("synth", stem), "synth")
+    return run_check(layout, f"synth:{stem}", hdl().name, stem, check, layout.report("synth", stem), "synth")
 
 
 def _close_timing(
@@ -116,7 +121,7 @@ def _attempts(
     attempts: list[Attempt] = []
     recorded = policy.first(key)
     if recorded is not None:
-        used = " ".join(recorded) or "nextpnr's defaults"
+        used = " ".join(recorded) or "the tool's defaults"
         ctx.notes.append(f"timing: used the settings recorded for this design ({used})")
     options = recorded or []
     while True:
@@ -167,15 +172,15 @@ def _keep(src: Path, names: list[Path], dst: Path) -> None:
 
 def synth_tools(hw: Section) -> tuple:
     """The tools whose versions a synthesis result depends on."""
-    return tuple(families.get(boards.get(hw.board).family).synth_tools)
+    return tuple(families.of(boards.get(hw.board)).synth_tools)
 
 
 def missing_synth_tools(hw: Section) -> list[Tool]:
     """The board's synthesis tools that are not installed (synthesize = "auto" builds only without any)."""
-    family = families.get(boards.get(hw.board).family)
+    family = families.of(boards.get(hw.board))
     return [t for t in family.synth_tools if not find_tool(t)]
 
 
 def bitstream(layout: Layout, stem: str, hw: Section) -> Path:
     board = boards.get(hw.board)
-    return families.get(board.family).bitstream(Path(layout.synth_dir(stem)), design(layout, stem).top)
+    return families.of(board).bitstream(Path(layout.synth_dir(stem)), design(layout, stem).top)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import functools
 
+from ..errors import PluginError
 from ..plugins import discover, pick
 from ..schema.rules import Reserved
 from .base import Language, grouped, names
 
-__all__ = ["Language", "all_languages", "get", "grouped", "names", "reserved"]
+__all__ = ["Language", "all_languages", "get", "grouped", "hdl", "names", "reserved"]
 
 
 @functools.cache
@@ -19,6 +20,15 @@ def all_languages() -> dict[str, Language]:
 
 def get(name: str) -> Language:
     return pick(all_languages(), name, "language")
+
+
+@functools.cache
+def hdl() -> Language:
+    """The language the hardware stage builds from (the one whose role is "hdl")."""
+    found = [lang for lang in all_languages().values() if lang.role == "hdl"]
+    if len(found) != 1:
+        raise PluginError(f"exactly one language must have role 'hdl'; found {[lang.name for lang in found]}")
+    return found[0]
 
 
 @functools.cache

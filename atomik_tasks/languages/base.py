@@ -4,6 +4,7 @@ defines LANGUAGE (an instance of a Language subclass) and templates/ holds its J
 
 from __future__ import annotations
 
+import abc
 import json
 import sys
 from collections.abc import Callable
@@ -19,8 +20,14 @@ from .check import CheckContext, Consumer, Counts
 _ENVIRONMENTS: dict[tuple[str, str | None], Any] = {}
 
 
-class Language:
+class Language(abc.ABC):
+    """What a language must provide (the abstract methods; verify_package when package_check, consume when it
+    has consumer templates): a folder missing one fails when it is loaded, not in the middle of a task."""
+
     name: str = ""
+    #: What the language is to the pipeline: "sdk" (a software SDK), or "hdl" (the hardware stage builds the
+    #: board design, its simulation and synthesis from it; exactly one language has this role).
+    role: str = "sdk"
     #: Words that no schema identifier may be (or become, in snake_case) in this language.
     reserved: frozenset[str] = frozenset()
     #: Field names whose generated identifiers would equal the generator's own: {name: why}.
@@ -34,6 +41,28 @@ class Language:
     #: Whether its files name the schema's author and license (the Verilog module does not: an edit of them
     #: would otherwise re-run the board design, its simulation and synthesis for a comment).
     reads_authorship: bool = True
+
+    # ---- the HDL's part in the hardware stage (role "hdl") ---------------
+    #: What its lint and simulation of a board design run.
+    sim_tools: tuple[Tool, ...] = ()
+    #: The module that writes its FuseSoC cores (core:<schema>); None for a software SDK.
+    cores: Any = None
+
+    def lint_edam(self, name: str, files: list[str]) -> dict[str, Any]:
+        """The Edalize lint of top module `name` over files."""
+        raise NotImplementedError
+
+    def sim_edam(self, name: str, files: list[str]) -> dict[str, Any]:
+        """The Edalize simulation of testbench `name` over files, reading vectors.hex in its work root."""
+        raise NotImplementedError
+
+    def testbench_files(self, layout: Layout) -> list[str]:
+        """The shared testbench files every simulation of it compiles."""
+        raise NotImplementedError
+
+    def module_path(self, key: str) -> str:
+        """The generated module of a schema, relative to the SDK folder (the board design instantiates it)."""
+        raise NotImplementedError
 
     # ---- stage 1: view -------------------------------------------------
     def view(self, model: dict[str, Any]) -> dict[str, Any]:
@@ -101,12 +130,24 @@ class Language:
             "max_limbs": max_limbs,
         }
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        hdl = cls.role == "hdl"
+        needs = (
+            (cls.package_check, "verify_package"),
+            (bool(cls.consumer_templates), "consume"),
+            *((hdl, m) for m in ("lint_edam", "sim_edam", "testbench_files", "module_path")),
+        )
+        for needed, method in needs:
+            if needed and getattr(cls, method) is getattr(Language, method):
+                raise TypeError(f"language {cls.__name__} must define {method}() (or turn off what needs it)")
+
+    @abc.abstractmethod
     def schema_outputs(self, names: dict[str, str]) -> dict[str, str]:
         """{output path relative to build/sdk/<name>/: template name} for one schema.
 
         names: the result of names(identity); output paths depend on identity alone.
         """
-        raise NotImplementedError
 
     def package_outputs(self, idents: list[dict[str, Any]]) -> dict[str, tuple[str, dict[str, Any]]]:
         """{output path: (template, context)} for files that wire all schemas together."""
@@ -116,9 +157,9 @@ class Language:
     #: Operations that exist per field, and those of the whole object.
     FIELD_OPS = ("load", "accumulate", "reconstruct", "is_accumulator_zero")
 
+    @abc.abstractmethod
     def symbol(self, ctx: dict[str, Any], op: str, field: dict[str, Any] | None) -> str:
         """How this language spells an operation (on a field, or on the object when field is None)."""
-        raise NotImplementedError
 
     def interface_file(self, ctx: dict[str, Any]) -> str:
         """The generated file (relative to the SDK) that declares the schema's API."""
@@ -141,9 +182,9 @@ class Language:
     #: Whether verify:<name>:_package exists (checks of the whole package, all schemas together).
     package_check: bool = True
 
+    @abc.abstractmethod
     def verify_schema(self, ctx: CheckContext) -> Counts:
         """Replay one schema's vectors with the native toolchain."""
-        raise NotImplementedError
 
     def verify_package(self, ctx: CheckContext) -> Counts:
         """Lint or compile the whole package."""

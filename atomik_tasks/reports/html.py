@@ -118,7 +118,8 @@ def resources(synth: list[dict[str, Any]]) -> str:
     fig, ax = _subplots(figsize=(10, 0.8 + 0.9 * len(synth)))
     for i, r in enumerate(synth):
         for j, kind in enumerate(kinds):
-            used, avail = r[kind]["used"], r[kind]["available"] or 1
+            cell = r.get(kind) or {}  # a family's report may not count every kind (iCE40: no separate FFs)
+            used, avail = cell.get("used", 0), cell.get("available") or 1
             ax.barh(
                 i + (j - 1) * 0.27,
                 100 * used / avail,

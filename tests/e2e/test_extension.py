@@ -60,19 +60,41 @@ def test_an_extra_language_is_one_folder(tmp_path):
     assert "'Namespace' is reserved in tcl; choose another name [identifier-reserved]" in run.stdout + run.stderr
 
 
-def test_an_extra_board_of_another_family_is_one_module_each(tmp_path):
-    proj = make_project(
+def _hardware_project(tmp_path, board: str = "tangnano9k"):
+    """A project with its own copy of the package (a test drops plugin folders into it); no synthesis."""
+    return make_project(
         tmp_path / "p",
         package=True,
-        config='[sdk]\nconsume = false\n[hardware]\nboard = "icebreaker"\nsimulate = false\nsynthesize = "never"\n',
+        config=f'[sdk]\nconsume = false\n[hardware]\nboard = "{board}"\nsimulate = false\nsynthesize = "never"\n',
     )
-    shutil.copy(FIXTURES / "hardware/boards/icebreaker.py", proj.root / "atomik_tasks/hardware/boards/")
-    shutil.copy(FIXTURES / "hardware/families/ice40.py", proj.root / "atomik_tasks/hardware/families/")
+
+
+def test_an_extra_family_is_one_folder_and_its_board_one_file(tmp_path):
+    proj = _hardware_project(tmp_path, "ulx3s")
+    shutil.copy(FIXTURES / "hardware/boards/ulx3s.py", proj.root / "atomik_tasks/hardware/boards/")
+    shutil.copytree(FIXTURES / "hardware/families/ecp5", proj.root / "atomik_tasks/hardware/families/ecp5")
     run = proj.doit("board")
     assert run.returncode == 0, run.stderr
     folder = proj.root / "build/board/finance_trading_price_tick"
-    pcf = (folder / "atomik_board_finance_trading_price_tick.pcf").read_text()
-    assert "set_io -pullup yes uart_rx 6" in pcf and "set_io clk 35" in pcf and "set_io led[5] 23" in pcf
+    lpf = (folder / "atomik_board_finance_trading_price_tick.lpf").read_text()
+    assert 'LOCATE COMP "uart_rx" SITE "M1";' in lpf and 'IOBUF PORT "uart_rx" PULLMODE=UP;' in lpf
     assert not list(folder.glob("*.cst"))
     top = (folder / "atomik_board_finance_trading_price_tick.v").read_text()
-    assert "CLK_HZ = 12000000" in top and "for the icebreaker" in top
+    assert "CLK_HZ = 25000000" in top and "for the ulx3s" in top
+    assert "assign led = 6'b000000 ^" in top  # its LEDs are active high
+    # it is listed with its device and programmer, and its tools would be installed like any family's
+    listed = subprocess.run(
+        [sys.executable, "-m", "atomik_tasks", "plugins", "--markdown"], cwd=proj.root, capture_output=True, text=True
+    )
+    assert "| `ulx3s` | Radiona ULX3S | ecp5 | LFE5U-85F-6BG381C | 83,640 |" in listed.stdout, listed.stdout
+
+
+def test_a_family_missing_a_method_fails_when_it_is_loaded(tmp_path):
+    proj = _hardware_project(tmp_path)
+    shutil.copy(FIXTURES / "hardware/families/broken.py", proj.root / "atomik_tasks/hardware/families/")
+    run = subprocess.run(
+        [sys.executable, "-m", "atomik_tasks", "plugins"], cwd=proj.root, capture_output=True, text=True
+    )
+    assert run.returncode != 0
+    said = run.stdout + run.stderr
+    assert "atomik_tasks.hardware.families.broken" in said and "place_and_route" in said, said

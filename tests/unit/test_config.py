@@ -27,7 +27,13 @@ def test_defaults_without_a_file(tmp_path):
 def test_file_values_override_defaults(tmp_path):
     cfg = load(tmp_path, '[hardware]\nbaud = 9600\nsynthesize = "never"\n[reports]\nfail_on_critical = true\n')
     assert (cfg.hardware.baud, cfg.hardware.synthesize, cfg.reports.fail_on_critical) == (9600, "never", True)
-    assert cfg.hardware.flow == "apicula"  # untouched keys keep their default
+    assert cfg.hardware.flow == "open"  # untouched keys keep their default
+
+
+def test_the_flow_names_from_before_families_still_read(tmp_path):
+    """flow = "apicula" / "gowin" were the settings while Gowin was the only family: they read as open/vendor."""
+    assert load(tmp_path, '[hardware]\nflow = "apicula"\n').hardware.flow == "open"
+    assert load(tmp_path, '[hardware]\nflow = "gowin"\n').hardware.flow == "vendor"
 
 
 @pytest.mark.parametrize(
@@ -39,8 +45,8 @@ def test_file_values_override_defaults(tmp_path):
             '[hardware] synthesize = "nope": must be one of "auto", "always", "never"',
         ),
         (
-            '[hardware]\nflow = "apicul"\n',
-            'flow = "apicul": must be one of "apicula", "gowin"; did you mean "apicula"?',
+            '[hardware]\nflow = "vendr"\n',
+            'flow = "vendr": must be one of "open", "vendor"; did you mean "vendor"?',
         ),
         ('[hardware]\nbaud = "fast"\n', '[hardware] baud = "fast": must be an integer'),
         ("[hardwar]\nbaud = 1\n", '[hardwar]: unknown table; did you mean "hardware"?'),
@@ -101,7 +107,7 @@ def test_a_config_mistake_ends_doit_with_one_line(tmp_path):
     for text, message in (
         ('[hardware]\nsynthesise = "never"\n', 'synthesise: unknown key; did you mean "synthesize"?'),
         ("[hardware\n", "atomik.toml: not valid TOML"),
-        ('[hardware]\nboard = "nope"\n', "unknown board 'nope'; known: tangnano9k"),
+        ('[hardware]\nboard = "nope"\n', "unknown board 'nope'; known: icebreaker, tangnano20k, tangnano9k"),
     ):
         (tmp_path / "atomik.toml").write_text(text)
         proc = subprocess.run([sys.executable, "-m", "doit", "list"], cwd=tmp_path, capture_output=True, text=True)

@@ -62,7 +62,7 @@ def test_the_winner_is_recorded_with_every_run_counted(tmp_path):
     s.done("h", runs, runs[2], 100.0)
     data = learned.read(layout)
     assert data["timing"]["h"]["options"] == ["--seed", "3"] and data["timing"]["h"]["runs"] == 3
-    assert data["counts"]["nextpnr.timing"] == {"success": 1, "failure": 0}
+    assert data["counts"]["synth.timing"] == {"success": 1, "failure": 0}
     tried = json.loads(open(layout.attempts("synth:x")).read())
     assert [t["outcome"] for t in tried] == ["failed", "failed", "fixed"] and all(t["tokens"] == 0 for t in tried)
 

@@ -15,7 +15,7 @@ from projects import make_project
 from atomik_tasks.errors import PluginError
 from atomik_tasks.hardware import boards, hostlink
 from atomik_tasks.hardware.boardmodel import BoardModel
-from atomik_tasks.hardware.families import gowin
+from atomik_tasks.hardware.families import _nextpnr, gowin
 from atomik_tasks.hardware.identity import design_id
 from atomik_tasks.reference import vectors
 
@@ -28,7 +28,7 @@ SIM_ONLY = '[sdk]\nconsume = false\n[hardware]\nsimulate = true\nsynthesize = "n
 def test_board_plugins_are_found_and_described():
     board = boards.get("tangnano9k")
     assert board.device == "GW1NR-LV9QN88PC6/I5" and board.series == "GW1N-9C" and board.family == "gowin"
-    with pytest.raises(PluginError, match="unknown board 'nosuchboard'; known: tangnano9k"):
+    with pytest.raises(PluginError, match="unknown board 'nosuchboard'; known: icebreaker, tangnano20k, tangnano9k"):
         boards.get("nosuchboard")
 
 
@@ -76,7 +76,9 @@ def test_host_driver_missing_port_is_clear(tmp_path):
 
 
 def test_report_parser_on_a_real_nextpnr_report():
-    data = gowin.parse_nextpnr_report(json.loads((DATA / "nextpnr-video-h264-delta.report.json").read_text()))
+    data = _nextpnr.parse_nextpnr_report(
+        json.loads((DATA / "nextpnr-video-h264-delta.report.json").read_text()), gowin.CELLS
+    )
     assert data["lut"] == {"used": 6199, "available": 8640}
     assert data["ff"] == {"used": 1776, "available": 6480}
     assert data["bsram"] == {"used": 8, "available": 26}
@@ -86,12 +88,12 @@ def test_report_parser_on_a_real_nextpnr_report():
 
 
 def test_log_parser_keeps_the_final_verdict_per_clock():
-    video = gowin.parse_nextpnr_log((DATA / "nextpnr-video-h264-delta.log").read_text())
+    video = _nextpnr.parse_nextpnr_log((DATA / "nextpnr-video-h264-delta.log").read_text())
     assert video == {"core.clk": {"achieved": 75.36, "passed": False, "target": 150.0}}
     # this log holds an estimate that passes, then the routed figure that fails
-    imu = gowin.parse_nextpnr_log((DATA / "nextpnr-edge-sensor-imu.log").read_text())
+    imu = _nextpnr.parse_nextpnr_log((DATA / "nextpnr-edge-sensor-imu.log").read_text())
     assert imu == {"core.clk": {"achieved": 85.73, "passed": False, "target": 100.0}}
-    assert gowin.parse_nextpnr_log("no timing here") == {}
+    assert _nextpnr.parse_nextpnr_log("no timing here") == {}
 
 
 def test_edalize_flow_options_do_not_leak_from_one_flow_to_the_next(tmp_path):
@@ -163,7 +165,7 @@ def test_hwtest_names_the_design_a_board_runs_and_replays_on_the_right_one(vecto
 def test_the_limiting_path_is_read_from_nextpnrs_critical_path_report():
     """Values read off the log by hand: the first Source, the last Sink, the `logic` rows (9), the last total
     and nextpnr's own logic/routing line."""
-    path = gowin.parse_critical_path((DATA / "nextpnr-edge-sensor-imu.log").read_text())
+    path = _nextpnr.parse_critical_path((DATA / "nextpnr-edge-sensor-imu.log").read_text())
     assert path == {
         "clock": "core.clk",
         "start": "rollback_n_DFFRE_Q_5",
@@ -173,9 +175,9 @@ def test_the_limiting_path_is_read_from_nextpnrs_critical_path_report():
         "logic_ns": 6.17,
         "routing_ns": 5.49,
     }
-    text = gowin.describe_path(path)
+    text = _nextpnr.describe_path(path)
     assert text.startswith("rollback_n_DFFRE_Q_5 -> core.rollback_undone_DFFRE_Q_8, 9 logic levels, 11.66 ns")
-    assert gowin.parse_critical_path("no report here") == {}
+    assert _nextpnr.parse_critical_path("no report here") == {}
 
 
 def test_module_stat_parser_on_real_yosys_output():

@@ -4,6 +4,7 @@ from . import Board
 
 BOARD = Board(
     name="tangnano9k",
+    title="Sipeed Tang Nano 9K",
     family="gowin",
     device="GW1NR-LV9QN88PC6/I5",
     series="GW1N-9C",
@@ -15,9 +16,9 @@ BOARD = Board(
         "uart_tx": 17,
         **{f"led[{i}]": pin for i, pin in enumerate((10, 11, 13, 14, 15, 16))},  # active low
     },
-    inputs=("btn_rst_n", "uart_rx"),
-    edalize_board="tangnano9k",
-    loader_board="tangnano9k",
+    pulls={"btn_rst_n": "up", "uart_rx": "up"},
+    programmer="openfpgaloader",
+    programmer_args=("-b", "tangnano9k"),
     usb_ids=((0x0403, 0x6010),),
     # measured 2026-11-26: a 6-bit counter, about the least logic a clocked design has, reaches 334-346 MHz
     # on the GW1N-9C with yosys synth_gowin + nextpnr-himbaechel

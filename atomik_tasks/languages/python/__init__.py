@@ -74,6 +74,11 @@ def all_assignment(names: list[str]) -> str:
 LINE_LENGTH = 120  # as in templates/pyproject.toml.j2
 
 
+# mypy's incremental cache, shared by the package check and the consumer, so the standard library's types are
+# read once (mypy checks every cached module against its source's hash).
+MYPY_CACHE = "mypy-cache"
+
+
 class Python(Language):
     name = "python"
     reserved = RESERVED
@@ -127,7 +132,7 @@ class Python(Language):
 
     @staticmethod
     def _mypy_env(ctx: CheckContext) -> dict[str, str]:
-        return ctx.env(MYPY_CACHE_DIR=ctx.layout.mypy_cache, PYTHONDONTWRITEBYTECODE="1")
+        return ctx.env(MYPY_CACHE_DIR=ctx.layout.tool_cache(MYPY_CACHE), PYTHONDONTWRITEBYTECODE="1")
 
     def consume(self, ctx: CheckContext, consumer: Consumer) -> Counts:
         """A wheel from the standard build frontend, installed into a fresh venv; the consumer runs there and

@@ -47,6 +47,9 @@ def cargo_counts(out: str) -> Counts:
     return Counts(passed + failed, passed, failed)
 
 
+CARGO_TARGET = "cargo-target"  # cargo's build cache, shared by every check of the Rust SDK
+
+
 class Rust(Language):
     name = "rust"
     reserved = RESERVED
@@ -64,11 +67,14 @@ class Rust(Language):
         }
 
     def scratch(self, layout):
-        return [layout.cargo_target, f"{layout.sdk('rust')}/Cargo.lock"]  # cargo's build cache and lock file
+        return [
+            layout.tool_cache(CARGO_TARGET),
+            f"{layout.sdk('rust')}/Cargo.lock",
+        ]  # cargo's build cache and lock file
 
     def _env(self, ctx: CheckContext) -> dict[str, str]:
         # One target dir for every schema and run: cargo rebuilds incrementally.
-        return ctx.env(CARGO_TARGET_DIR=ctx.layout.cargo_target, CARGO_TERM_COLOR="never")
+        return ctx.env(CARGO_TARGET_DIR=ctx.layout.tool_cache(CARGO_TARGET), CARGO_TERM_COLOR="never")
 
     def verify_schema(self, ctx: CheckContext) -> Counts:
         cargo = ctx.tool(CARGO)
@@ -97,7 +103,7 @@ class Rust(Language):
         env = {**self._env(ctx), "RUSTDOCFLAGS": "-D warnings"}
         ctx.run([cargo, "doc", "--no-deps", "--offline"], ctx.sdk, env=env)
         ctx.run([cargo, "package", "--offline", "--allow-dirty", "--no-verify"], ctx.sdk, env=env)
-        crates = sorted(Path(ctx.layout.cargo_target, "package").glob("atomik-*.crate"))
+        crates = sorted(Path(ctx.layout.tool_cache(CARGO_TARGET), "package").glob("atomik-*.crate"))
         ctx.extra["artifact"] = crates[-1].name if crates else None
         # its own target dir: the SDK's is locked while a verify:rust task builds there
         run_env = ctx.env(CARGO_TARGET_DIR=str(consumer.scratch / "target"), CARGO_TERM_COLOR="never")

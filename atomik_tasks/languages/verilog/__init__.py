@@ -15,6 +15,7 @@ from ...tools import Tool
 from .. import escape
 from ..base import Language, grouped, names
 from ..check import CheckContext, Consumer, Counts, vector_counts
+from . import cores as fusesoc_cores
 from .cores import core_files, tb_files
 
 VERILATOR = Tool("verilator", "verilator", "lint the Verilog RTL")
@@ -63,6 +64,9 @@ def sim_edam(name: str, files: list[str]) -> dict:
 
 class Verilog(Language):
     name = "verilog"
+    role = "hdl"  # the hardware stage builds the board design, its simulation and synthesis from this module
+    sim_tools = (IVERILOG, VVP, VERILATOR)  # what a board design's lint and simulation run
+    cores = fusesoc_cores  # the FuseSoC cores of every schema and the shared ones (core:<schema>)
     reserved = RESERVED
     tools = (VERILATOR, IVERILOG, VVP)
     reads_hardware = True
@@ -70,6 +74,18 @@ class Verilog(Language):
     package_check = False  # each module is linted and simulated on its own
     consume_tools = (FUSESOC,)
     consumer_templates = ("consumer.core", "consumer_tb.v")
+
+    def lint_edam(self, name: str, files: list[str]) -> dict:
+        return lint_edam(name, files)
+
+    def sim_edam(self, name: str, files: list[str]) -> dict:
+        return sim_edam(name, files)
+
+    def testbench_files(self, layout: Layout) -> list[str]:
+        return tb_files(layout)
+
+    def module_path(self, key: str) -> str:
+        return f"rtl/atomik_{key}.v"
 
     def comment_lines(self, text):
         return escape.comment_lines(text, ascii_only=True)

@@ -4,18 +4,18 @@ the vendor flow when gw_sh is installed: CST constraints, and nextpnr's report a
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import subprocess
 from pathlib import Path
 from typing import Any
 
-from ...errors import CheckFailed
-from ...fsio import sha256_file, write_if_changed
-from ...languages.check import CheckContext, Counts
-from ...tools import Tool, version
-from ..boards import Board
-from . import Family
+from ....errors import CheckFailed
+from ....fsio import sha256_file, write_if_changed
+from ....languages.check import CheckContext, Counts
+from ....tools import Tool, version
+from ...boards import Board
+from .. import Device, Family, LutModel
+from .._nextpnr import describe_path, design_edam, forget_run, report_options, run_open_flow, seed_options
 
 YOSYS = Tool("yosys", "yosys", "synthesize for Gowin FPGAs")
 NEXTPNR = Tool(
@@ -31,67 +31,6 @@ GW_SH = Tool("gw_sh", "", "run the vendor Gowin flow", pip="(none: install the G
 # yosys 0.23 (Debian's) builds 5- to 8-input functions from pairs of LUT4s and MUX2_LUT5..8 cells, one LUT4 often
 # a constant: a 2 x 256-bit design took 3,909 LUTs and 1,652 muxes that way, 2,581 LUTs and none with LUT4s only.
 SYNTH_OPTIONS = ["-nowidelut"]
-
-# nextpnr's names for the resources the synth report counts.
-CELLS = {"lut": "LUT4", "ff": "DFF", "bsram": "BSRAM", "io": "IOB"}
-
-
-def parse_nextpnr_report(data: dict[str, Any]) -> dict[str, Any]:
-    """Utilisation and Fmax from nextpnr's --report JSON."""
-    util = data.get("utilization", {})
-
-    def cell(name: str) -> dict[str, int]:
-        if name in util:
-            return {"used": int(util[name]["used"]), "available": int(util[name]["available"])}
-        return {"used": 0, "available": 0}
-
-    fmax = {
-        clk: {"achieved": float(v["achieved"]), "constraint": float(v["constraint"])}
-        for clk, v in data.get("fmax", {}).items()
-    }
-    return {**{kind: cell(name) for kind, name in CELLS.items()}, "fmax": fmax}
-
-
-def parse_nextpnr_log(text: str) -> dict[str, Any]:
-    """What the report JSON lacks: whether nextpnr judged timing as met. The last verdict per clock counts
-    (nextpnr prints an estimate before routing and the real figure after)."""
-    found = re.findall(r"Max frequency for clock\s+'([^']+)':\s*([\d.]+) MHz \((PASS|FAIL) at ([\d.]+) MHz\)", text)
-    return {
-        clk: {"achieved": float(a), "passed": verdict == "PASS", "target": float(t)} for clk, a, verdict, t in found
-    }
-
-
-_PATH_HEAD = re.compile(r"Critical path report for clock '([^']+)'")
-_PATH_STEP = re.compile(r"Info:\s+(clk-to-q|routing|logic|setup)\s+([\d.]+)\s+([\d.]+)\s+(Source|Net)\s+(\S+)")
-_PATH_SINK = re.compile(r"Info:\s+Sink\s+(\S+)")
-_PATH_SPLIT = re.compile(r"Info: ([\d.]+) ns logic, ([\d.]+) ns routing")
-
-
-def parse_critical_path(text: str) -> dict[str, Any]:
-    """The path that limits Fmax, from nextpnr's last critical path report: where it starts and ends (cells),
-    its logic levels and how its delay splits between logic and routing."""
-    heads = list(_PATH_HEAD.finditer(text))
-    if not heads:
-        return {}
-    head = heads[-1]
-    body = text[head.end() : text.find("\n\n", head.end()) if "\n\n" in text[head.end() :] else len(text)]
-    steps = _PATH_STEP.findall(body)
-    if not steps:
-        return {}
-    sinks = _PATH_SINK.findall(body)
-    split = _PATH_SPLIT.search(body)
-    start = steps[0][4].rsplit(".", 1)[0]
-    end = (sinks[-1] if sinks else steps[-1][4]).rsplit(".", 1)[0]
-    return {
-        "clock": head.group(1),
-        "start": start,
-        "end": end,
-        "logic_levels": sum(1 for s in steps if s[0] == "logic"),
-        "delay_ns": float(steps[-1][2]),
-        "logic_ns": float(split.group(1)) if split else None,
-        "routing_ns": float(split.group(2)) if split else None,
-    }
-
 
 # yosys' Gowin cells by the resource they use (LUT1-LUT4 each take one LUT4 of the device).
 _KINDS = (("LUT", "lut"), ("DFF", "ff"), ("MUX2_LUT", "mux"), ("ALU", "alu"), ("SP", "bsram"), ("SDP", "bsram"))
@@ -161,21 +100,30 @@ class ModuleUsage:
         return parse_module_stat(self.out.read_text(encoding="utf-8", errors="replace")), ""
 
 
-def describe_path(path: dict[str, Any]) -> str:
-    if not path:
-        return ""
-    split = (
-        f": {path['logic_ns']} ns logic, {path['routing_ns']} ns routing" if path.get("logic_ns") is not None else ""
-    )
-    return f"{path['start']} -> {path['end']}, {path['logic_levels']} logic levels, {path['delay_ns']} ns{split}"
+# The fit check's LUT estimate: base, per state bit, rollback, per history bit kept out of block RAM, and
+# the shallowest history yosys puts in block RAM; fitted to measured reports (docs/boards.md).
+LUT_MODEL = LutModel(310.0, 4.6, 270.0, 0.22, 64)
+
+# nextpnr's names for the resources the synth report counts.
+CELLS = {"lut": "LUT4", "ff": "DFF", "bsram": "BSRAM", "io": "IOB"}
+
+# BSRAM: 18 Kbit blocks; the shapes a single-port block takes (16K x 1 up to 512 x 36).
+_BSRAM_SHAPES = ((16384, 1), (8192, 2), (4096, 4), (2048, 9), (1024, 18), (512, 36))
 
 
 class Gowin(Family):
     name = "gowin"
     constraint_suffix = ".cst"
+    bitstream_suffix = ".fs"
     tools = (YOSYS, NEXTPNR, GOWIN_PACK)
     synth_tools = (YOSYS, NEXTPNR, GOWIN_PACK)
-    supports_attempts = True
+    flows = {"open": "apicula", "vendor": "gowin"}  # noqa: RUF012 (read-only)
+    devices = {  # noqa: RUF012 (read-only)
+        "GW1N-9C": Device(luts=8640, ffs=6480, bram_blocks=26, bram_block_bits=18432, bram_shapes=_BSRAM_SHAPES),
+        "GW2A-18C": Device(luts=20736, ffs=15552, bram_blocks=46, bram_block_bits=18432, bram_shapes=_BSRAM_SHAPES),
+    }
+    # Fitted to the board designs of the shipped and test schemas on the GW1N-9C (see docs/boards.md).
+    lut_model = LUT_MODEL
 
     def describe_path(self, path: dict[str, Any]) -> str:
         return describe_path(path)
@@ -187,24 +135,12 @@ class Gowin(Family):
         ]
         for port, pin in board.pins.items():
             lines.append(f'IO_LOC "{port}" {pin};')
-            if port in board.inputs:
-                lines.append(f'IO_PORT "{port}" PULL_MODE=UP;')
+            if port in board.pulls:
+                lines.append(f'IO_PORT "{port}" PULL_MODE={board.pulls[port].upper()};')
         return "\n".join(lines) + "\n"
 
-    def bitstream(self, work: Path, top: str) -> Path:
-        return work / f"{top}.fs"
-
-    def _edam(self, design: Any, work: Path) -> dict[str, Any]:
-        # YoWASP tools cannot see absolute paths under /tmp: the constraints go in the work folder, by a relative name.
-        cst = f"{design.top}{self.constraint_suffix}"
-        write_if_changed(work / cst, design.constraint_file(self.constraint_suffix).read_bytes())
-        files = [{"name": f, "file_type": "verilogSource"} for f in design.rtl] + [{"name": cst, "file_type": "CST"}]
-        return {"name": design.top, "toplevel": design.top, "files": files}
-
-    def synthesize(self, ctx: CheckContext, design: Any, board: Board, flow: str, timing: str) -> Counts:
-        """The vendor flow (the open flow goes through place_and_route, one run per attempt)."""
-        work = Path(ctx.layout.synth_dir(ctx.stem))
-        return self._vendor(ctx, self._edam(design, work), work, design.top, board)
+    def attempt_options(self, n: int) -> list[str]:
+        return seed_options(n)
 
     def module_usage(self, ctx: CheckContext, design: Any, work: Path) -> ModuleUsage:
         work.mkdir(parents=True, exist_ok=True)
@@ -218,37 +154,33 @@ class Gowin(Family):
     ) -> dict[str, Any]:
         """One run of the apicula flow; `again` re-runs place and route only (make keeps yosys' netlist)."""
         work = Path(ctx.layout.synth_dir(ctx.stem))
-        edam = self._edam(design, work)
-        for tool in self.synth_tools:
-            ctx.tool(tool)
-        if again:
-            for path in self.pnr_outputs(work, design.top):
-                path.unlink(missing_ok=True)
-        # nextpnr would stop on unmet timing; the timing setting decides instead (warn or fail).
-        nextpnr = ["--freq", f"{target_mhz:g}", "--timing-allow-fail", "--report", "nextpnr-report.json", *options]
-        flow = {"board": board.edalize_board, "nextpnr_options": nextpnr, "yosys_synth_options": SYNTH_OPTIONS}
-        ctx.run_flow("apicula", {**edam, "flow_options": flow}, work)
-        # nextpnr's own log and report: make skips nextpnr when its inputs did not change.
-        result = parse_nextpnr_report(json.loads((work / "nextpnr-report.json").read_text()))
-        log = (work / "next.log").read_text(encoding="utf-8", errors="replace")
-        verdicts = parse_nextpnr_log(log)
-        achieved = min((v["achieved"] for v in result["fmax"].values()), default=0.0)
-        met = bool(verdicts) and all(v["passed"] for v in verdicts.values())
-        bitstream = ctx.layout.display(self.bitstream(work, design.top))  # relative: a cached report moves
-        path = parse_critical_path(log)
-        return {**result, "fmax_mhz": achieved, "timing_met": met, "bitstream": bitstream, "critical_path": path}
+        edam = design_edam(design, work, self.constraint_suffix, "CST")
+        forget_run(self.pnr_outputs(work, design.top), again)
+        flow = {
+            "device": board.device,
+            "device_family": board.series[-1] if board.series.endswith("C") else "",
+            "nextpnr_options": report_options(target_mhz, options),
+            "yosys_synth_options": SYNTH_OPTIONS,
+        }
+        bitstream = self.bitstream(work, design.top)
+        return run_open_flow(
+            ctx, self.flows["open"], {**edam, "flow_options": flow}, work, self.synth_tools, CELLS, bitstream
+        )
 
-    def _vendor(self, ctx: CheckContext, edam: dict[str, Any], work: Path, top: str, board: Board) -> Counts:
+    def vendor_flow(self, ctx: CheckContext, design: Any, board: Board) -> Counts:
         """The vendor Gowin flow through Edalize, when gw_sh is installed (it is not on this project's machines,
         so its resource reports are not parsed: the report says so)."""
+        work = Path(ctx.layout.synth_dir(ctx.stem))
+        edam = design_edam(design, work, self.constraint_suffix, "CST")
         ctx.tool(GW_SH)
-        ctx.run_flow("gowin", {**edam, "flow_options": {"part": board.device, "part_version": board.series[-1]}}, work)
-        ours = self.bitstream(work, top)
-        found = sorted(p for p in work.rglob("*.fs") if p != ours)  # not our copy of a last run
+        flow = {"part": board.device, "part_version": board.series[-1]}
+        ctx.run_flow(self.flows["vendor"], {**edam, "flow_options": flow}, work)
+        ours = self.bitstream(work, design.top)
+        found = sorted(p for p in work.rglob(f"*{self.bitstream_suffix}") if p != ours)  # not our copy of a last run
         if not found:
-            raise CheckFailed(f"the Gowin flow wrote no .fs under {work}")
+            raise CheckFailed(f"the Gowin flow wrote no {self.bitstream_suffix} under {work}")
         write_if_changed(ours, found[0].read_bytes())
-        ctx.notes.append("vendor flow: utilisation and Fmax are parsed for the apicula flow only")
+        ctx.notes.append("vendor flow: utilisation and Fmax are parsed for the open flow only")
         ctx.extra.update(bitstream=ctx.layout.display(ours), timing_met=None)
         return Counts(1, 1, 0)
 
