@@ -7,6 +7,8 @@ from __future__ import annotations
 class AtomikError(Exception):
     """A failure with a message meant for a person: what happened and what to do."""
 
+    kind = "failed"  # the type a report records (failure_kind)
+
 
 class ConfigError(AtomikError):
     """atomik.toml cannot be used: names the file, the key and what is allowed."""
@@ -14,6 +16,8 @@ class ConfigError(AtomikError):
 
 class ToolMissing(AtomikError):
     """A required program is not installed; the message names the package that provides it."""
+
+    kind = "missing-tool"
 
     def __init__(self, message: str, command: str = ""):
         super().__init__(message)
@@ -56,6 +60,4 @@ class DoesNotFit(CheckFailed):
 
 def failure_kind(exc: BaseException) -> str:
     """A failure's type as a report records it: the feedback loop decides by it before reading any text."""
-    if isinstance(exc, ToolMissing):
-        return "missing-tool"
-    return getattr(exc, "kind", "failed" if isinstance(exc, AtomikError) else "crashed")
+    return exc.kind if isinstance(exc, AtomikError) else "crashed"

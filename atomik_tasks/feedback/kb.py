@@ -192,7 +192,11 @@ def _names(text: str, tool: str) -> bool:
 def parse(data: Any, source: str) -> list[Entry]:
     if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
         raise KnowledgeError(f"{source}: not a knowledge base of schema_version {SCHEMA_VERSION}")
-    entries = [Entry.from_dict(d, source) for d in data.get("entries", [])]
+    return _unique([Entry.from_dict(d, source) for d in data.get("entries", [])], source)
+
+
+def _unique(entries: list[Entry], source: str) -> list[Entry]:
+    """The entries, or KnowledgeError naming an id that appears twice (in one file, or across the files)."""
     seen: set[str] = set()
     for e in entries:
         if e.id in seen:
@@ -208,12 +212,7 @@ def shipped() -> tuple[Entry, ...]:
     package = SHIPPED.parent.parent
     files = [SHIPPED, *sorted(p for pattern in PLUGIN_KNOWLEDGE for p in package.glob(pattern))]
     entries = [e for f in files for e in parse(json.loads(f.read_text("utf-8")), str(f.relative_to(package.parent)))]
-    seen: set[str] = set()
-    for e in entries:
-        if e.id in seen:
-            raise KnowledgeError(f"knowledge base: entry id {e.id!r} appears in two files")
-        seen.add(e.id)
-    return tuple(entries)
+    return tuple(_unique(entries, "the shipped knowledge base (core and plugin folders)"))
 
 
 def merged(learned: list[Entry]) -> KnowledgeBase:

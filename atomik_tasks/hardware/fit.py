@@ -54,10 +54,10 @@ def estimate(view: dict[str, Any], family: Family, device: Device) -> Estimate:
     return Estimate(round(luts), device.luts, blocks, device.bram_blocks, bits, in_bram)
 
 
-def _deepest_history(view: dict[str, Any], family: Family, device: Device) -> int:
-    """The largest history_depth whose ring fits the device's block RAM (0: none does)."""
-    _, width = _history(view)
-    low, high = 0, int(view["history_depth"])
+def _deepest_history(depth: int, width: int, device: Device) -> int:
+    """The largest history depth up to `depth` whose ring of `width`-bit entries fits the device's block RAM
+    (0: none does)."""
+    low, high = 0, depth
     while low < high:
         mid = (low + high + 1) // 2
         if device.blocks_for(mid, width) <= device.bram_blocks:
@@ -84,7 +84,7 @@ def check(view: dict[str, Any], board: Board, family: Family) -> Estimate:
     where = f"{view['stem']} does not fit the {board.name} ({board.device})"
     if est.bram_blocks > est.bram_available:
         depth, width = _history(view)
-        deepest = _deepest_history(view, family, device)
+        deepest = _deepest_history(depth, width, device)
         others = _roomier(board, "bram", est.history_bits)
         raise DoesNotFit(
             f"{where}: its rollback history ({depth} entries x {width} bits) needs {est.bram_blocks} block RAMs,"

@@ -29,14 +29,6 @@ def preflight(hw: Section) -> None:
         raise BoardUnavailable(f"no {board.name} found: check the USB cable and the udev rules ({first})")
 
 
-def command(layout: Layout, stem: str, hw: Section, flash: bool = False) -> tuple[list[str], bool]:
-    """(the programmer's command without its path, whether it writes the flash): the board's own arguments."""
-    board = boards.get(hw.board)
-    to_flash = flash or hw.program == "flash" or not board.writes_sram
-    prog = programmers.of(board)
-    return [prog.tool.command, *prog.write_args(board, bitstream(layout, stem, hw), to_flash)], to_flash
-
-
 def program(layout: Layout, stem: str, hw: Section, flash: bool = False) -> bool:
     """Write the bitstream to SRAM (or flash); without a board, one clear line and a failure."""
     board = boards.get(hw.board)
@@ -50,12 +42,14 @@ def program(layout: Layout, stem: str, hw: Section, flash: bool = False) -> bool
     if not fs.exists():
         print(f"program:{stem}: no bitstream at {fs}: run `doit synth:{stem}` first", file=sys.stderr)
         return False
-    cmd, to_flash = command(layout, stem, hw, flash)
-    if to_flash and not flash and hw.program != "flash":
+    asked = flash or hw.program == "flash"
+    to_flash = asked or not board.writes_sram
+    if to_flash and not asked:
         print(f"program:{stem}: the {board.name} is programmed through its flash (it boots from it)")
     name = prog.tool.command
     try:
-        proc = subprocess.run([exe, *cmd[1:]], capture_output=True, text=True, timeout=120)
+        cmd = [exe, *prog.write_args(board, fs, to_flash)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     except subprocess.TimeoutExpired:
         print(f"program:{stem}: {name} did not finish in 120 s (board stuck?)", file=sys.stderr)
         return False

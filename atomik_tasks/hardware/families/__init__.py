@@ -70,10 +70,6 @@ class Family(abc.ABC):
     devices: ClassVar[dict[str, Device]] = {}
     lut_model: ClassVar[LutModel]
 
-    @property
-    def folder(self) -> Path:
-        return Path(__import__(type(self).__module__, fromlist=["_"]).__file__).parent
-
     @abc.abstractmethod
     def constraints(self, board: Board, top: str) -> str:
         """The constraint file of a board design: every top-level port on its pin."""

@@ -11,11 +11,18 @@ from typing import Any
 from ...fsio import write_if_changed
 from ...languages.check import CheckContext
 from ...tools import Tool
+from . import Family
 
 
-def seed_options(n: int) -> list[str]:
-    """nextpnr's placer seed for the n-th run (the first run takes nextpnr's defaults)."""
-    return ["--seed", str(n)]
+class NextpnrFamily(Family):
+    """A family whose place and route is nextpnr: other seeds for timing, its critical path in words."""
+
+    def attempt_options(self, n: int) -> list[str]:
+        """nextpnr's placer seed for the n-th run (the first run takes nextpnr's defaults)."""
+        return ["--seed", str(n)]
+
+    def describe_path(self, path: dict[str, Any]) -> str:
+        return describe_path(path)
 
 
 def parse_nextpnr_report(data: dict[str, Any], cells: dict[str, str]) -> dict[str, Any]:

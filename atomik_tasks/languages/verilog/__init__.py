@@ -115,7 +115,7 @@ class Verilog(Language):
 
     def schema_outputs(self, names):
         return {
-            f"rtl/atomik_{names['key']}.v": "module.v.j2",
+            self.module_path(names["key"]): "module.v.j2",
             f"tb/tb_atomik_{names['key']}.v": "tb.v.j2",
             f"atomik_{names['key']}.core": "core.j2",
         }
