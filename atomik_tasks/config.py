@@ -86,6 +86,15 @@ OPTIONS: tuple[Option, ...] = (
         'synth:<schema> in a plain `doit`: "auto" (when the board family\'s tools are installed), "always", "never"',
         ("auto", "always", "never"),
     ),
+    Option(
+        "verify",
+        "prove",
+        False,
+        "prove:<schema> in a plain `doit`: the generated RTL meets the algebra for every input (`atomik-tasks docs "
+        "formal`; from under a second to minutes per schema)",
+        env="ATOMIK_PROVE",
+    ),
+    Option("verify", "prove_timeout_s", 1800, "seconds one proof may run before prove:<schema> fails as timed out"),
     Option("feedback", "max_rounds", 3, "`doit fix:<schema> --apply`: repair rounds before it escalates"),
     Option(
         "feedback",
@@ -133,7 +142,7 @@ OPTIONS: tuple[Option, ...] = (
         "cluster",
         "scheduler",
         "",
-        'synthesis and UART simulation on Dask: "tcp://host:8786", or "local:N" for N worker processes',
+        'synthesis, UART simulation and proofs on Dask: "tcp://host:8786", or "local:N" for N worker processes',
         env="ATOMIK_CLUSTER",
     ),
     Option(
@@ -175,6 +184,7 @@ class Config:
     build: Section
     sdk: Section
     hardware: Section
+    verify: Section
     feedback: Section
     llm: Section
     cache: Section

@@ -58,6 +58,12 @@ class DoesNotFit(CheckFailed):
     kind = "does-not-fit"
 
 
+class Counterexample(CheckFailed):
+    """A proof found an input sequence on which the generated module breaks the algebra."""
+
+    kind = "counterexample"
+
+
 def failure_kind(exc: BaseException) -> str:
     """A failure's type as a report records it: the feedback loop decides by it before reading any text."""
     return exc.kind if isinstance(exc, AtomikError) else "crashed"

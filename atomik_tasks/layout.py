@@ -113,6 +113,11 @@ class Layout:
     def vectors(self, stem: str, suffix: str) -> str:
         return f"{self.build}/vectors/{stem}.{suffix}"
 
+    def regressions(self, stem: str) -> str:
+        """regressions/<stem>.txt: operation sequences that once caught a failure (a proof's counterexample), kept
+        in the project (commit it) and replayed by every SDK as scenarios of the shared vectors."""
+        return f"{self.root}/regressions/{stem}.txt"
+
     @property
     def vectors_dir(self) -> str:
         return f"{self.build}/vectors"

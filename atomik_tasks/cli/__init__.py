@@ -19,7 +19,7 @@ from .. import config, languages, tools
 from ..checks.edaflows import MAKE
 from ..feedback.llm.trial import PATCH
 from ..fsio import write_if_changed
-from ..hardware import boards, families, programmers, registry
+from ..hardware import boards, families, formal, programmers, registry
 from ..reports.html import CHROMIUM, DOT
 from ..tools import Tool
 
@@ -32,6 +32,7 @@ def declared_tools(for_tests: bool = False) -> list[Tool]:
     for family in families.all_families().values():
         found += [t for t in family.tools if t.installable]  # a vendor's own tools are not ours to install
     found += [p.tool for p in programmers.all_programmers().values()]
+    found += [t for t in formal.TOOLS if t.command not in {f.command for f in found}]  # prove:<schema>
     return list(dict.fromkeys(found))
 
 

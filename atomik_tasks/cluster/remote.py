@@ -1,4 +1,4 @@
-"""A synthesis or UART simulation as a Dask future: the inputs go into the cache, a worker fetches them into a
+"""A synthesis, UART simulation or proof as a Dask future: the inputs go into the cache, a worker fetches them into a
 temp folder of its own, runs the same stage function there and stores the outputs in the cache; the doit task
 then restores them like a hit. Nothing but the cache is shared."""
 
@@ -22,13 +22,17 @@ from ..config import Config, Section
 from ..errors import CheckFailed
 from ..fsio import write_atomic
 from ..hardware.design import files_read
+from ..hardware.formal.harness import files_read as formal_files_read
+from ..hardware.formal.prove import keep_regression
 from ..layout import Layout
 from .connect import ClusterError, client
 
-KINDS = ("synth", "sim:uart")
-
 
 def _stage(layout: Layout, kind: str, stem: str, config: Config) -> bool:
+    if kind == "prove":
+        from ..hardware.formal.prove import prove
+
+        return prove(layout, stem, config.verify.prove_timeout_s)
     if kind == "synth":
         from ..feedback.timing import synthesize_closing_timing
 
@@ -92,7 +96,7 @@ def run_remote(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_on_cluster(layout: Layout, spec: Spec, config: Config, local_action: Any, *args: Any) -> Any:
-    """The doit action of a synthesis or UART simulation when [cluster] is set."""
+    """The doit action of a synthesis, UART simulation or proof when [cluster] is set."""
     store = open_store(config.cache, layout)
     if store is None:
         warn(f"{spec.task}: the cluster needs the result cache (it is off or unreachable)")
@@ -107,7 +111,8 @@ def run_on_cluster(layout: Layout, spec: Spec, config: Config, local_action: Any
         store.log("miss")
         # the package's own files the worker has (its installed copy): only the project's travel
         began = time.monotonic()
-        read = [(relative(layout, f), f) for f in files_read(layout, stem, kind == "sim:uart")]
+        files = formal_files_read(layout, stem) if kind == "prove" else files_read(layout, stem, kind == "sim:uart")
+        read = [(relative(layout, f), f) for f in files]
         inputs = [(rel, store.put_blob(Path(f))) for rel, f in read if not rel.startswith("pkg:")]
         upload_s = time.monotonic() - began
     except (StoreError, OSError) as exc:
@@ -153,6 +158,8 @@ def run_on_cluster(layout: Layout, spec: Spec, config: Config, local_action: Any
     for path, text in ((spec.report, result["report"]), (layout.log(spec.task), result["log"])):
         if path and text:
             write_atomic(Path(path), text)
+    if kind == "prove" and result["report"]:  # the counterexample's vector belongs to the project, not the worker
+        keep_regression(layout, stem, json.loads(result["report"]))
     return False
 
 

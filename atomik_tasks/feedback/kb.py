@@ -33,6 +33,7 @@ BY_KIND = {
     "timeout": "transient.timeout",
     "killed": "transient.killed",
     "does-not-fit": "fit.does-not-fit",
+    "counterexample": "formal.counterexample",
 }
 SCHEMA_VERSION = 1
 FUZZY_DISTANCE = 3  # a near miss: at most this many edits from a known message

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..cache.cached import Spec, run_cached
+from ..cluster import KINDS as CLUSTER_KINDS
 from ..tools import Tool
 from .doitapi import call
 from .project import Project
@@ -26,7 +27,7 @@ def cached_action(
     """The doit action of a cacheable task: fn(*args) unless the cache holds its result."""
     kind = ":".join(task.split(":")[:-1]) or task
     spec = Spec(task, kind, list(inputs), outputs, tools, settings or {}, report, globs or [])
-    if p.config.cluster.scheduler and kind in ("synth", "sim:uart"):
+    if p.config.cluster.scheduler and kind in CLUSTER_KINDS:
         return (call, [on_cluster, p.layout, spec, p.config, fn, *args])
     return (call, [run_cached, p.layout, spec, p.config.cache, fn, *args])
 

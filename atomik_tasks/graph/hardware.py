@@ -11,8 +11,9 @@ from doit.tools import config_changed
 from ..feedback.retry import with_retry
 from ..feedback.timing import synthesize_closing_timing
 from ..fsio import remove_paths
-from ..hardware import boards, families, programmers
+from ..hardware import boards, families, formal, programmers
 from ..hardware.design import remove_board, uart_files, write_board
+from ..hardware.formal.prove import prove
 from ..hardware.hwtest import hwtest
 from ..hardware.program import preflight, program
 from ..hardware.sim import sim_tools, sim_uart
@@ -26,6 +27,7 @@ GROUPS = {
     "board": "board top, UART testbench and constraints per schema",
     "sim": "simulations of the board design (sim:uart:<schema>)",
     "synth": "bitstreams for the board (synth:<schema>)",
+    "prove": "proofs that the generated RTL meets the algebra for every input (prove:<schema>)",
     "program": "write a bitstream to the board (never run by default)",
     "preflight": "checks before a task that needs a board (never run by default)",
     "hwtest": "replay the vectors against a board on a serial port (never run by default)",
@@ -132,7 +134,39 @@ def schema_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
         "targets": [lay.report("synth", stem)],
         "clean": [(remove_paths, [[*_check_outputs(p, "synth", f"synth:{stem}", stem), lay.synth_dir(stem)]])],
     }
+    yield prove_task(p, stem)
     yield from board_tasks(p, stem)
+
+
+def prove_task(p: Project, stem: str) -> dict[str, Any]:
+    """prove:<schema>: pure in the module's view, the HDL's templates and the prover's code: cached like synthesis."""
+    lay = p.layout
+    deps = [lay.view(hdl().name, stem), lay.manifest(hdl().name, stem), lay.fingerprint(hdl().name)]
+    deps += [lay.fingerprint("hardware"), lay.fingerprint("checks")]
+    report = lay.report("prove", stem)
+    return {
+        "basename": "prove",
+        "name": stem,
+        "doc": f"prove that {stem}'s module meets the algebra for every input (a counterexample becomes a vector)",
+        "actions": [
+            cached_action(
+                p,
+                f"prove:{stem}",
+                deps,
+                [report, lay.log(f"prove:{stem}")],
+                prove,
+                lay,
+                stem,
+                p.config.verify.prove_timeout_s,
+                tools=formal.TOOLS,
+                report=report,
+            )
+        ],
+        "file_dep": deps,
+        "task_dep": [f"validate:{stem}"],
+        "targets": [report],
+        "clean": [(remove_paths, [[report, lay.log(f"prove:{stem}"), lay.work("prove", stem)]])],
+    }
 
 
 def board_tasks(p: Project, stem: str) -> Iterator[dict[str, Any]]:
@@ -179,4 +213,5 @@ def default_groups(p: Project) -> list[str]:
     """Hardware groups in a plain `doit`: the board files, simulation, and synthesis when its tools exist."""
     hw = p.config.hardware
     synth = hw.synthesize == "always" or (hw.synthesize == "auto" and not missing_synth_tools(hw))
-    return ["board", *(["sim"] if hw.simulate else []), *(["synth"] if synth else [])]
+    prove = ["prove"] if p.config.verify.prove else []
+    return ["board", *(["sim"] if hw.simulate else []), *(["synth"] if synth else []), *prove]

@@ -8,6 +8,7 @@ change); generated files are tracked through their manifest, which holds each fi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from ..checks import consume
@@ -62,6 +63,8 @@ def vectors_tasks(p: Project) -> Iterator[dict[str, Any]]:
     lay = p.layout
     for stem in p.stems:
         deps = [lay.view(VECTORS_VIEW, stem), lay.fingerprint("vectors")]
+        if Path(lay.regressions(stem)).exists():  # a proof's counterexample, kept: every SDK replays it
+            deps.append(lay.regressions(stem))
         yield {
             "basename": "vectors",
             "name": stem,

@@ -47,6 +47,9 @@ class Language(abc.ABC):
     sim_tools: tuple[Tool, ...] = ()
     #: The module that writes its FuseSoC cores (core:<schema>); None for a software SDK.
     cores: Any = None
+    #: How its module cuts a field's registers into parts that are not bit for bit the same logic:
+    #: {field key of the view: bits per part}. The formal proof keeps a field with several parts in several.
+    partition: dict[str, int] = {}  # noqa: RUF012 (read-only)
 
     def lint_edam(self, name: str, files: list[str]) -> dict[str, Any]:
         """The Edalize lint of top module `name` over files."""

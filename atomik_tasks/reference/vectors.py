@@ -201,6 +201,53 @@ def generate(vview: dict[str, Any]) -> list[Op]:
     return w.r.ops
 
 
+def read_regressions(text: str, vview: dict[str, Any]) -> list[list[Op]]:
+    """Scenarios of a regressions file: `scenario <name>`, then `load|accumulate <field> <hex>`, `rollback <n>`
+    (no expected values: the reference model gives them). `#` starts a comment. Operations the view cannot take
+    (a field it no longer has, a rollback without history) end that scenario, so an edited schema never breaks
+    its vectors."""
+    fields = {f["name"]: f["width"] for f in vview["fields"]}
+    out: list[list[Op]] = []
+    skip = False
+    for raw in text.splitlines():
+        parts = raw.split("#", 1)[0].split()
+        if not parts:
+            continue
+        if parts[0] == "scenario" and len(parts) == 2:
+            out.append([("scenario", parts[1])])
+            skip = False
+        elif not out or skip:
+            continue
+        elif parts[0] in ("load", "accumulate") and len(parts) == 3 and parts[1] in fields:
+            value = int(parts[2], 16)
+            if value >> fields[parts[1]]:
+                skip = True
+                continue
+            out[-1].append((parts[0], parts[1], value))
+        elif parts[0] == "rollback" and len(parts) == 2 and parts[1].isdigit() and vview["history_depth"]:
+            out[-1].append(("rollback", int(parts[1])))
+        else:
+            skip = True
+    return out
+
+
+def _replay(vview: dict[str, Any], scenarios: list[list[Op]]) -> list[Op]:
+    """The regression scenarios with the reference model's results: every field checked after each operation."""
+    r = _Recorder(vview)
+    for ops in scenarios:
+        r.scenario(ops[0][1])
+        r.check_all()
+        for op in ops[1:]:
+            if op[0] == "load":
+                r.load(op[1], op[2])
+            elif op[0] == "accumulate":
+                r.accumulate(op[1], op[2])
+            else:
+                r.rollback(op[1])
+            r.check_all()
+    return r.ops
+
+
 def to_text(ops: list[Op]) -> str:
     lines = ["# atomik-tasks shared test vectors; format: `atomik-tasks docs vectors`"]
     for op in ops:
@@ -264,8 +311,12 @@ def to_hex(ops: list[Op], vview: dict[str, Any]) -> str:
 
 
 def write_vectors(layout: Layout, stem: str) -> None:
-    """build/vectors/<stem>.txt (software) and .hex (Verilog testbench) from the reference model."""
+    """build/vectors/<stem>.txt (software) and .hex (Verilog testbench) from the reference model, the project's
+    regressions/<stem>.txt scenarios last."""
     vview = read_json(Path(layout.view(VECTORS_VIEW, stem)))
     ops = generate(vview)
+    regressions = Path(layout.regressions(stem))
+    if regressions.exists():
+        ops += _replay(vview, read_regressions(regressions.read_text("utf-8"), vview))
     write_if_changed(Path(layout.vectors(stem, "txt")), to_text(ops))
     write_if_changed(Path(layout.vectors(stem, "hex")), to_hex(ops, vview))

@@ -106,3 +106,27 @@ def test_a_task_whose_worker_dies_is_run_on_another(tmp_path):
     ran_on = [line.split("ran on ")[1] for line in out.splitlines() if "synth:tiny: ran on" in line]
     assert ran_on and ran_on[0] != killed
     assert json.loads(Path(p.layout.report("synth", "tiny")).read_text())["status"] == "passed"
+
+
+def test_a_proof_runs_on_the_cluster_and_its_counterexample_lands_in_the_project(tmp_path):
+    """prove:<schema> on a worker that has no checkout: the project's template override travels with it, and the
+    counterexample's vector is written into this project's regressions/, not the worker's temp folder."""
+    p = project(
+        tmp_path, "prove", '[sdk]\nconsume = false\n[hardware]\nsimulate = false\n[cluster]\nscheduler = "local:1"\n'
+    )
+    store = str(tmp_path / "store")
+    code, out = finish(doit(p, "prove:tiny", cache=store))
+    assert code == 0, out
+    assert "prove:tiny: ran on tcp://127.0.0.1:" in out
+    assert json.loads(Path(p.layout.report("prove", "tiny")).read_text())["proof"] == "proved"
+
+    template = Path(__file__).resolve().parents[2] / "atomik_tasks/languages/verilog/templates/module.v.j2"
+    acc = "{{ f.name }}_acc[{{ hi }}:{{ lo }}] ^ operand"
+    (p.root / "templates/verilog").mkdir(parents=True)
+    (p.root / "templates/verilog/module.v.j2").write_text(template.read_text().replace(acc, acc.replace("^", "|")))
+    code, out = finish(doit(p, "prove:tiny", cache=store))
+    assert code != 0 and "prove:tiny: ran on tcp://127.0.0.1:" in out, out
+    report = json.loads(Path(p.layout.report("prove", "tiny")).read_text())
+    assert report["proof"] == "counterexample" and "does not hold at cycle" in out
+    kept = (p.root / "regressions/tiny.txt").read_text()
+    assert f"# prove: property {report['property']} failed" in kept and "scenario formal_1\naccumulate value" in kept

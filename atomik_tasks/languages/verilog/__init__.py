@@ -27,6 +27,12 @@ FUSESOC = Tool("fusesoc", "", "run a user's core that generates its module from 
 # all use these.
 LINT_FLOW = {"tool": "verilator", "verilator_options": ["-Wall"]}
 SIM_FLOW = {"tool": "icarus"}
+#: The field registers are written in slices of SLICE_BITS, each with its own copy of the enables, and the zero
+#: flag is tested in parts of ZERO_PART_BITS, one register each (module.v.j2). A field may carry its own
+#: "slice_bits" / "zero_part_bits": the formal proof's instance does, to keep a wide field's several parts in two
+#: lanes (`atomik-tasks docs formal`).
+SLICE_BITS = 32
+ZERO_PART_BITS = 16
 VECTORS_PARAMETER = {"VECTORS": {"datatype": "str", "paramtype": "plusarg", "default": "vectors.hex"}}
 
 RESERVED = frozenset(
@@ -47,6 +53,11 @@ def verilog_str(text: str) -> str:
     return escape.octal_bytes_str(text, "")
 
 
+def _parts(width: int, step: int) -> list[tuple[int, int]]:
+    """(lo, hi) of each part of a width-bit register cut every step bits, the last part the remainder."""
+    return [(lo, min(width, lo + step) - 1) for lo in range(0, width, step)]
+
+
 def lint_edam(name: str, files: list[str]) -> dict:
     """Verilator lint of `name` over files."""
     return {
@@ -65,6 +76,7 @@ def sim_edam(name: str, files: list[str]) -> dict:
 class Verilog(Language):
     name = "verilog"
     role = "hdl"  # the hardware stage builds the board design, its simulation and synthesis from this module
+    partition = {"slice_bits": SLICE_BITS, "zero_part_bits": ZERO_PART_BITS}  # noqa: RUF012 (read-only)
     sim_tools = (IVERILOG, VVP, VERILATOR)  # what a board design's lint and simulation run
     cores = fusesoc_cores  # the FuseSoC cores of every schema and the shared ones (core:<schema>)
     reserved = RESERVED
@@ -104,10 +116,13 @@ class Verilog(Language):
         ctx["ptr_w"] = max(1, (depth - 1).bit_length())
         ctx["cnt_w"] = max(1, depth.bit_length())
         ctx["data_width"] = ctx["hardware"]["data_width"]
-        for f in ctx["fields"]:  # the field registers are written in slices of 32 bits (module.v.j2)
+        for f in ctx["fields"]:
             f["slices"] = [
-                {"hi": min(f["width"], lo + 32) - 1, "lo": lo, "default": (f["default"] >> lo) & (2**32 - 1)}
-                for lo in range(0, f["width"], 32)
+                {"hi": hi, "lo": lo, "default": (f["default"] >> lo) & ((1 << (hi - lo + 1)) - 1)}
+                for lo, hi in _parts(f["width"], f.get("slice_bits", SLICE_BITS))
+            ]
+            f["zero_parts"] = [
+                {"hi": hi, "lo": lo} for lo, hi in _parts(f["width"], f.get("zero_part_bits", ZERO_PART_BITS))
             ]
         ctx["lint_flow"] = LINT_FLOW
         ctx["sim_flow"] = SIM_FLOW
