@@ -71,6 +71,9 @@ class Context:
             **os.environ,
             "PATH": tools.search_path(),
             "ATOMIK_VECTORS_DIR": self.layout.vectors_dir,
+            # a check imports the generated Python SDK: no __pycache__ may land among its files (`doit clean`
+            # removes what the tasks declare, and a user's machine writes bytecode by default)
+            "PYTHONDONTWRITEBYTECODE": "1",
             **extra,
         }
 
