@@ -23,7 +23,7 @@ from ..errors import CheckFailed
 from ..fsio import write_atomic
 from ..hardware.design import files_read
 from ..hardware.formal.harness import files_read as formal_files_read
-from ..hardware.formal.prove import keep_regression
+from ..hardware.formal.prove import TRACE, keep_regression
 from ..layout import Layout
 from .connect import ClusterError, client
 
@@ -90,6 +90,7 @@ def run_remote(payload: dict[str, Any]) -> dict[str, Any]:
             "worker": get_worker().address,
             "ran_s": time.monotonic() - began,
             "stored": ok is not False and passed,
+            "trace": _read(Path(layout.work("prove", payload["stem"])) / TRACE) if payload["kind"] == "prove" else "",
         }
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -158,9 +159,15 @@ def run_on_cluster(layout: Layout, spec: Spec, config: Config, local_action: Any
     for path, text in ((spec.report, result["report"]), (layout.log(spec.task), result["log"])):
         if path and text:
             write_atomic(Path(path), text)
-    if kind == "prove" and result["report"]:  # the counterexample's vector belongs to the project, not the worker
+    if kind == "prove" and result["report"]:  # the counterexample's vector and trace belong to the project
         keep_regression(layout, stem, json.loads(result["report"]))
+        if result.get("trace"):  # written where the local run writes it, whatever path the worker's report says
+            write_atomic(Path(layout.work("prove", stem)) / TRACE, result["trace"])
     return False
+
+
+def _read(path: Path) -> str:
+    return path.read_text("utf-8", errors="replace") if path.exists() else ""
 
 
 def _shared_url(store: Store) -> str:

@@ -128,5 +128,6 @@ def test_a_proof_runs_on_the_cluster_and_its_counterexample_lands_in_the_project
     assert code != 0 and "prove:tiny: ran on tcp://127.0.0.1:" in out, out
     report = json.loads(Path(p.layout.report("prove", "tiny")).read_text())
     assert report["proof"] == "counterexample" and "does not hold at cycle" in out
+    assert (p.root / report["trace"]).read_text().startswith("$date"), "the worker's VCD did not come back"
     kept = (p.root / "regressions/tiny.txt").read_text()
     assert f"# prove: property {report['property']} failed" in kept and "scenario formal_1\naccumulate value" in kept

@@ -36,6 +36,7 @@ PDR = "version; read_aiger model.aig; fold; strash; pdr; write_cex -a cex.aiw"
 # The same model for Icarus: the replay sets each register the witness gives a power-up value, so it sees what
 # the prover saw.
 SIM_MODEL = PREPARE + "; chformal -remove; opt_clean; write_verilog -noattr sim_model.v"
+TRACE = "trace.vcd"  # a counterexample's waveform, in the proof's work folder
 INPUTS = ("rst_n", "field_sel", "op_load", "op_accumulate", "data_in", "op_rollback", "rollback_n")
 
 
@@ -159,16 +160,16 @@ def _counterexample(ctx: Context, layout: Layout, stem: str, inst: Instance, fra
     ctx.run([ctx.tool(YOSYS), "-q", "-p", SIM_MODEL.format(top=inst.top)], cwd=work)
     registers, witness = _registers((work / "sim_model.v").read_text()), _witness(work)
     fields = [f["name"] for f in read_json(Path(layout.view(hdl().name, stem)))["fields"]]
-    out = _replay(ctx, _replay_bench(inst, witness, registers, "trace.vcd"))
+    out = _replay(ctx, _replay_bench(inst, witness, registers, TRACE))
     if _ignored(out, fields, _failing(out, frame)[1]):
         # the solver often raises operations while busy that play no part: without them, does it still fail?
         quiet = _replay(ctx, _replay_bench(inst, witness, registers, "trace_quiet.vcd", quiet=True))
         if "fails at cycle" in quiet:
             out = quiet
-            (work / "trace_quiet.vcd").replace(work / "trace.vcd")
+            (work / "trace_quiet.vcd").replace(work / TRACE)
     prop, cycle = _failing(out, frame)
     scenarios = _scenarios(out, fields, cycle)
-    trace = layout.display(work / "trace.vcd")
+    trace = layout.display(work / TRACE)
     ctx.extra.update(proof="counterexample", property=prop, cycle=cycle, trace=trace, regression=scenarios)
     added = keep_regression(layout, stem, ctx.extra)
     block = "\n".join(f"    {line}" for line in _scenario_lines(scenarios, "formal"))
