@@ -77,9 +77,7 @@ class Context:
             **extra,
         }
 
-    def run(
-        self, cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 1800, codes: tuple = (0,)
-    ) -> str:
+    def run(self, cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 1800) -> str:
         name = Path(cmd[0]).name
         try:
             proc = subprocess.run(cmd, cwd=cwd, env=env or self.env(), capture_output=True, text=True, timeout=timeout)
@@ -92,7 +90,7 @@ class Context:
             raise ToolKilled(
                 f"{name} was killed by signal {-proc.returncode} ({_signal_name(-proc.returncode)})", -proc.returncode
             )
-        if proc.returncode not in codes:  # what went wrong is usually on stderr: look there first
+        if proc.returncode != 0:  # what went wrong is usually on stderr: look there first
             raise CheckFailed(f"{name} exited {proc.returncode}:\n{excerpt(proc.stderr + proc.stdout)}")
         return out
 

@@ -23,15 +23,13 @@ from ..errors import CheckFailed
 from ..fsio import write_atomic
 from ..hardware.design import files_read
 from ..hardware.formal.harness import files_read as formal_files_read
-from ..hardware.formal.prove import TRACE, keep_regression
+from ..hardware.formal.prove import TRACE, keep_regression, prove
 from ..layout import Layout
 from .connect import ClusterError, client
 
 
 def _stage(layout: Layout, kind: str, stem: str, config: Config) -> bool:
     if kind == "prove":
-        from ..hardware.formal.prove import prove
-
         return prove(layout, stem, config.verify.prove_timeout_s)
     if kind == "synth":
         from ..feedback.timing import synthesize_closing_timing

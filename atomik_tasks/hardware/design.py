@@ -44,11 +44,13 @@ def board_context(view: dict[str, Any], hw: Section) -> dict[str, Any]:
 
 
 @functools.cache
-def _environment(override: str | None) -> Any:
+def template_environment(*folders: str) -> Any:
+    """The Jinja environment of the hardware stage's Verilog templates (the board design's, the proof harness'):
+    the first folder holding a template wins."""
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([*([override] if override else []), str(TEMPLATES)]),
+        loader=jinja2.FileSystemLoader(list(folders)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -59,7 +61,7 @@ def _environment(override: str | None) -> Any:
 def render_board(view: dict[str, Any], hw: Section, override: str | None = None) -> dict[str, str]:
     """Pure: {file name: content} of the board top, its UART testbench and its constraints.
     override: a project's own templates/board/, whose files replace the shipped ones of that name."""
-    env = _environment(override)
+    env = template_environment(*([override] if override else []), str(TEMPLATES))
     ctx = board_context(view, hw)
     key = ctx["key"]
     board = ctx["board"]

@@ -63,10 +63,8 @@ class CheckContext(Protocol):
 
     def env(self, **extra: str) -> dict[str, str]: ...
 
-    def run(
-        self, cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 1800, codes: tuple = (0,)
-    ) -> str:
-        """Run a command, log it, return stdout+stderr; CheckFailed on an exit status not in codes."""
+    def run(self, cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 1800) -> str:
+        """Run a command, log it, return stdout+stderr; CheckFailed on a non-zero exit."""
         ...
 
     def run_flow(self, flow: str, edam: dict[str, Any], work: Path) -> str:

@@ -3,13 +3,13 @@ at its proved depth, and its formal harness (`atomik-tasks docs formal` says why
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ...languages import hdl
 from ...layout import Layout
+from ..design import template_environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -67,19 +67,6 @@ class Instance:
     properties: tuple[str, ...]
 
 
-@functools.cache
-def _environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def instance(layout: Layout, view: dict[str, Any]) -> Instance:
     """The module to prove: the HDL's template (with the project's overrides, as generate uses them) rendered for
     the schema with LANES bits per field and the history at its proved depth."""
@@ -91,7 +78,7 @@ def instance(layout: Layout, view: dict[str, Any]) -> Instance:
     path = lang.module_path(ctx["key"])
     module = lang.render_schema(reduced, layout.template_override(lang.name))[path]
     harness = (
-        _environment()
+        template_environment(str(TEMPLATES))
         .get_template("harness.v.j2")
         .render({**ctx, "depth": depth, "nfields": len(ctx["fields"]), **_counter_widths(depth)})
     )

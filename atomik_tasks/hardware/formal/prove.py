@@ -67,7 +67,8 @@ def prove(layout: Layout, stem: str, timeout_s: int = 1800) -> bool:
         if not frame:
             raise CheckFailed(f"yosys-abc gave no verdict:\n{out.strip()[-500:]}")
         ctx.extra.update(depth=int(frame.group(1)), properties_proved=[])
-        raise Counterexample(_counterexample(ctx, layout, stem, inst, int(frame.group(1))))
+        fields = [f["name"] for f in view["fields"]]
+        raise Counterexample(_counterexample(ctx, layout, stem, inst, fields, int(frame.group(1))))
 
     return run_check(layout, f"prove:{stem}", hdl().name, stem, check, layout.report("prove", stem), "prove")
 
@@ -154,26 +155,26 @@ def _replay_bench(inst: Instance, witness: Witness, registers: dict[str, int], v
     return "\n".join(lines)
 
 
-def _counterexample(ctx: Context, layout: Layout, stem: str, inst: Instance, frame: int) -> str:
+def _counterexample(ctx: Context, layout: Layout, stem: str, inst: Instance, fields: list[str], frame: int) -> str:
     """Replay the witness; write the regression scenario; the one block that says what failed, where and how."""
     work = ctx.work
     ctx.run([ctx.tool(YOSYS), "-q", "-p", SIM_MODEL.format(top=inst.top)], cwd=work)
     registers, witness = _registers((work / "sim_model.v").read_text()), _witness(work)
-    fields = [f["name"] for f in read_json(Path(layout.view(hdl().name, stem)))["fields"]]
     out = _replay(ctx, _replay_bench(inst, witness, registers, TRACE))
-    if _ignored(out, fields, _failing(out, frame)[1]):
+    if _ignored(_events(out, fields, _failing(out, frame)[1])):
         # the solver often raises operations while busy that play no part: without them, does it still fail?
         quiet = _replay(ctx, _replay_bench(inst, witness, registers, "trace_quiet.vcd", quiet=True))
         if "fails at cycle" in quiet:
             out = quiet
             (work / "trace_quiet.vcd").replace(work / TRACE)
     prop, cycle = _failing(out, frame)
-    scenarios = _scenarios(out, fields, cycle)
+    events = _events(out, fields, cycle)
+    scenarios = _scenarios(events)
     trace = layout.display(work / TRACE)
     ctx.extra.update(proof="counterexample", property=prop, cycle=cycle, trace=trace, regression=scenarios)
     added = keep_regression(layout, stem, ctx.extra)
     block = "\n".join(f"    {line}" for line in _scenario_lines(scenarios, "formal"))
-    ignored = _ignored(out, fields, cycle)
+    ignored = _ignored(events)
     if ignored:  # the failure needs them: timing that no vector (one operation after another) can say
         ctx.extra["ignored_while_busy"] = ignored
         block += (
@@ -203,40 +204,40 @@ def _failing(out: str, frame: int) -> tuple[str, int]:
     return (failing.group(1), int(failing.group(2))) if failing else ("(not found in the replay)", frame)
 
 
-def _scenarios(out: str, fields: list[str], failed: int) -> list[list[str]]:
-    """The operations the replay accepted before the failing cycle, in the regressions format, one scenario per
-    reset (a scenario of the vectors starts with a reset): the first from the first reset after the initial one
-    that had operations before it, so a reset that forgets to clear something shows. The failing cycle's own
-    inputs reach no register before it is judged."""
-    scenarios: list[list[str]] = [[]]
-    for line in out.splitlines():
-        parts = line.split()
-        if parts[:1] == ["cycle"] and int(parts[1]) >= failed:
-            break
-        if parts[:1] == ["cycle"] and parts[3] == "0":
-            if scenarios[-1]:
-                scenarios.append([])  # a reset after operations: the next scenario starts here
-        elif parts[:2] in (["op", "load"], ["op", "accumulate"]):
-            scenarios[-1].append(f"{parts[1]} {fields[int(parts[2])]} {int(parts[3], 16):x}")
-        elif parts[:2] == ["op", "rollback"]:
-            scenarios[-1].append(f"rollback {int(parts[2])}")
-    return scenarios[-2:] if len(scenarios) > 1 else scenarios  # what the reset carried over, and after it
-
-
-def _ignored(out: str, fields: list[str], failed: int) -> list[str]:
-    """The operations raised while the module was busy (which it must ignore) before the failing cycle."""
-    ignored, cycle = [], 0
+def _events(out: str, fields: list[str], failed: int) -> list[tuple[int, str, str]]:
+    """The replay's lines before the failing cycle as (cycle, what, operation): what is "reset", "op" (the
+    reference took it) or "busy" (raised while busy: ignored); the operation in the regressions format."""
+    events, cycle = [], 0
     for line in out.splitlines():
         parts = line.split()
         if parts[:1] == ["cycle"]:
             cycle = int(parts[1])
-            if cycle >= failed:
+            if cycle >= failed:  # the failing cycle's own inputs reach no register before it is judged
                 break
-        elif parts[:1] == ["busy"] and parts[1] in ("load", "accumulate"):
-            ignored.append(f"{parts[1]} {fields[int(parts[2])]} {int(parts[3], 16):x} at cycle {cycle}")
-        elif parts[:1] == ["busy"]:
-            ignored.append(f"rollback {int(parts[2])} at cycle {cycle}")
-    return ignored
+            if parts[3] == "0":
+                events.append((cycle, "reset", ""))
+        elif parts[:1] in (["op"], ["busy"]) and parts[1] in ("load", "accumulate"):
+            events.append((cycle, parts[0], f"{parts[1]} {fields[int(parts[2])]} {int(parts[3], 16):x}"))
+        elif parts[:1] in (["op"], ["busy"]):
+            events.append((cycle, parts[0], f"rollback {int(parts[2])}"))
+    return events
+
+
+def _scenarios(events: list[tuple[int, str, str]]) -> list[list[str]]:
+    """The operations the reference took, one scenario per reset (a scenario of the vectors starts with a
+    reset): the last two, so that a reset that forgets to clear something shows."""
+    scenarios: list[list[str]] = [[]]
+    for _cycle, what, op in events:
+        if what == "reset" and scenarios[-1]:
+            scenarios.append([])  # a reset after operations: the next scenario starts here
+        elif what == "op":
+            scenarios[-1].append(op)
+    return scenarios[-2:]
+
+
+def _ignored(events: list[tuple[int, str, str]]) -> list[str]:
+    """The operations raised while the module was busy (which it must ignore)."""
+    return [f"{op} at cycle {cycle}" for cycle, what, op in events if what == "busy"]
 
 
 def _scenario_lines(scenarios: list[list[str]], name: str) -> list[str]:
